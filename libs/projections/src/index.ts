@@ -1,0 +1,4 @@
+export * from './runner/projection';
+export * from './runner/projection-runner';
+export * from './runner/read-model-database';
+export * from './stream-catalogue/stream-catalogue.projection';

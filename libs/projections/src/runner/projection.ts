@@ -1,0 +1,23 @@
+import type Database from 'better-sqlite3';
+import type { RecordedEvent } from '@tsunagi/event-store';
+
+/**
+ * A projection keeps one read model in the read-model database. The runner calls `apply` inside a
+ * transaction that also stores the checkpoint, so a read model never counts an event twice or misses one.
+ */
+export interface Projection {
+  /** Stable name: the key of its checkpoint, and the name used by `projections rebuild <name>`. */
+  readonly name: string;
+  /** Bump when the read model's shape or rules change: the runner then rebuilds it from position 0. */
+  readonly version: number;
+  /** Event types it reads; empty means every event. */
+  readonly eventTypes: readonly string[];
+  /** Creates its tables if missing and prepares its statements. */
+  setUp(db: Database.Database): void;
+  /** Drops its tables. */
+  tearDown(db: Database.Database): void;
+  /** Applies one event, synchronously. Throwing stops the projection at this event; it is never skipped. */
+  apply(event: RecordedEvent): void;
+}
+
+export const PROJECTIONS = Symbol('PROJECTIONS');
