@@ -2,7 +2,7 @@
 // packages are transformed to CommonJS with Babel; our own TypeScript goes through ts-jest.
 const esmOnly = [
   '@nestjs', 'file-type', 'load-esm', 'uid', 'strtok3', 'token-types', 'peek-readable',
-  '@tokenizer', 'uint8array-extras', '@borewit',
+  '@tokenizer', 'uint8array-extras', '@borewit', 'content-disposition',
 ];
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');

@@ -4,3 +4,4 @@ export * from './clock';
 export * from './ids';
 export * from './upcasting/upcaster-registry';
 export * from './sqlite/sqlite-event-store';
+export * from './create-event-store';

@@ -38,7 +38,7 @@ describe('ProjectionRunner', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
   const readModels = () => {
     const db = openReadModelDatabase(join(dir, 'read-models.sqlite'));
-    cleanups.push(() => db.close());
+    cleanups.push(() => void db.close());
     return db;
   };
   const runner = (db: Database.Database, projections: Projection[], batchSize = 50) => {

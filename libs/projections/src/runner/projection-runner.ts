@@ -271,7 +271,10 @@ export class ProjectionRunner {
 
 export class UnknownProjectionError extends Error {
   readonly code = 'projection.unknown';
-  constructor(name: string, known: string[]) {
-    super(`No projection is named "${name}"; known: ${known.join(', ')}`);
+  constructor(
+    readonly projectionName: string,
+    known: string[],
+  ) {
+    super(`No projection is named "${projectionName}"; known: ${known.join(', ')}`);
   }
 }

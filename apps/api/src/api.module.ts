@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AppConfig, AuthGuard, PlatformModule, ProblemDetailsFilter } from '@tsunagi/platform';
+import { HealthController } from './health/health.controller';
+import { ProjectionsModule } from './projections/projections.module';
+import { StreamCatalogueModule } from './stream-catalogue/stream-catalogue.module';
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [PlatformModule.forRoot(config), CqrsModule.forRoot(), ProjectionsModule, StreamCatalogueModule],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,113 @@
+import 'reflect-metadata';
+import { plainToInstance, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+import { join, resolve } from 'node:path';
+
+/**
+ * Every setting the product reads, validated at start. A wrong or missing value stops the process with a
+ * message naming the setting. README.md's settings table lists the same names.
+ */
+export class AppConfig {
+  /** Which event store adapter: the embedded SQLite file, or an EventStoreDB server/cluster. */
+  @IsIn(['sqlite', 'eventstoredb'])
+  EVENT_STORE: 'sqlite' | 'eventstoredb' = 'sqlite';
+
+  /** Where the SQLite event store, the read models and the development auth secret live. */
+  @IsString()
+  @MinLength(1)
+  DATA_DIR = './data';
+
+  /** `full` survives power loss; `normal` is faster and may lose the last commits on power loss. */
+  @IsIn(['full', 'normal'])
+  EVENT_STORE_DURABILITY: 'full' | 'normal' = 'full';
+
+  @ValidateIf((config: AppConfig) => config.EVENT_STORE === 'eventstoredb' || config.EVENTSTORE_CONNECTION_STRING !== undefined)
+  @Matches(/^esdb(\+discover)?:\/\/\S+$/, { message: 'must be an esdb:// or esdb+discover:// connection string' })
+  EVENTSTORE_CONNECTION_STRING?: string;
+
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  @MinLength(1)
+  HOST = '127.0.0.1';
+
+  /** Read-model database of this API instance; each instance keeps its own. Default: DATA_DIR/read-models.sqlite. */
+  @IsOptional()
+  @IsString()
+  READ_MODEL_PATH?: string;
+
+  /** Longest a query waits for its projection to reach a position the client asked for (read-your-writes). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  READ_WAIT_MAX_MS = 5_000;
+
+  /** Largest request body accepted, in bytes. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_024)
+  @Max(10 * 1024 * 1024)
+  BODY_LIMIT_BYTES = 256 * 1024;
+
+  /** Signs bearer tokens. Required in production; a development install keeps a random one in DATA_DIR. */
+  @ValidateIf((config: AppConfig) => config.NODE_ENV === 'production' || config.AUTH_TOKEN_SECRET !== undefined)
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  @MaxLength(512)
+  AUTH_TOKEN_SECRET?: string;
+
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  @IsIn(['text', 'json'])
+  LOG_FORMAT: 'text' | 'json' = 'text';
+
+  get eventStorePath(): string {
+    return join(resolve(this.DATA_DIR), 'events.sqlite');
+  }
+
+  get readModelPath(): string {
+    return this.READ_MODEL_PATH ? resolve(this.READ_MODEL_PATH) : join(resolve(this.DATA_DIR), 'read-models.sqlite');
+  }
+}
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+const SETTINGS = Object.keys(new AppConfig()).concat(['EVENTSTORE_CONNECTION_STRING', 'READ_MODEL_PATH', 'AUTH_TOKEN_SECRET']);
+
+/** Reads the settings from the environment (only the names above; an empty string counts as unset). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, string> = {};
+  for (const name of SETTINGS) {
+    const value = env[name];
+    if (value !== undefined && value !== '') raw[name] = value;
+  }
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { forbidUnknownValues: true });
+  if (errors.length > 0) {
+    throw new ConfigurationError(
+      errors.map((error) => {
+        const given = raw[error.property];
+        const reasons = Object.values(error.constraints ?? {}).join('; ');
+        return `${error.property}: ${reasons}${given === undefined ? ' (not set)' : ` (got "${given}")`}`;
+      }),
+    );
+  }
+  return config;
+}
