@@ -20,4 +20,6 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   testTimeout: 30000,
+  // Jest defaults to cores - 1 workers: on the 2-core machines here that is one.
+  maxWorkers: 2,
 };

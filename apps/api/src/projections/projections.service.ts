@@ -2,12 +2,11 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import type Database from 'better-sqlite3';
 import { EVENT_STORE, EventStore } from '@tsunagi/event-store';
 import { AppConfig, ApiError } from '@tsunagi/platform';
-import { Projection, ProjectionRunner, StreamCatalogueProjection } from '@tsunagi/projections';
+import { ProjectionRunner } from '@tsunagi/projections';
+import { API_PROJECTIONS } from './api-projections';
 
 export const READ_MODELS = Symbol('READ_MODELS');
 
-/** The projections this API instance keeps; add a new read model here. */
-export const API_PROJECTIONS = (): Projection[] => [new StreamCatalogueProjection()];
 
 /** Runs this instance's projections and gives queries read-your-writes on request. */
 @Injectable()
