@@ -13,9 +13,9 @@ if [ "${1:-}" = "--reset" ]; then
 fi
 mkdir -p "$DATA_DIR"
 
-node dist/apps/worker/main.js &
+node dist/apps/worker/src/main.js &
 worker=$!
-node dist/apps/api/main.js &
+node dist/apps/api/src/main.js &
 api=$!
 stop() { kill -TERM "$api" "$worker" 2>/dev/null || true; wait "$api" "$worker" 2>/dev/null || true; }
 trap stop INT TERM
@@ -35,7 +35,7 @@ tsunagi is running (data in ${DATA_DIR}, Redis at ${REDIS_URL})
 Development tokens (12 h):
 INFO
 for role in admin coordinator volunteer organisation analyst; do
-  printf '  %-13s %s\n' "$role" "$(node dist/apps/cli/main.js tokens issue --role "$role" --ward kawasaki)"
+  printf '  %-13s %s\n' "$role" "$(node dist/apps/cli/src/main.js tokens issue --role "$role" --ward kawasaki)"
 done
 echo "Ctrl-C stops the API and the worker."
 
