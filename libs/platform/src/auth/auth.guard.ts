@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api-error';
-import type { Principal, Role } from './principal';
+import type { Principal, Role } from '@tsunagi/domain';
 import { TokenService } from './token.service';
 
 const PUBLIC = 'tsunagi:public';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AppConfig } from '../config/app-config';
-import { Principal, ROLES, Role, TokenClaims } from './principal';
+import { Principal, ROLES, Role, TokenClaims } from '@tsunagi/domain';
 
 export interface IssueTokenRequest {
   role: Role;

@@ -1,0 +1,4 @@
+export * from './decider';
+export * from './text';
+export * from './wards';
+export * from './principal';

@@ -1,0 +1,4 @@
+export * from './opportunity/opportunity.types';
+export * from './opportunity/opportunity.events';
+export * from './opportunity/opportunity.commands';
+export * from './opportunity/opportunity.decider';
