@@ -2,3 +2,4 @@ export * from './decider';
 export * from './text';
 export * from './wards';
 export * from './principal';
+export * from './themes';

@@ -9,3 +9,6 @@ export * from './auth/auth.guard';
 export * from './redis/redis-connection';
 export * from './platform.module';
 export * from './logging';
+export * from './commands/command-executor';
+export * from './commands/request-context';
+export * from './commands/idempotency.interceptor';

@@ -5,7 +5,8 @@ import { AppConfig } from './config/app-config';
 import { TokenService } from './auth/token.service';
 import { createRedisConnection } from './redis/redis-connection';
 
-export const REDIS = Symbol('REDIS');
+export { REDIS } from './redis/redis-tokens';
+import { REDIS } from './redis/redis-tokens';
 
 /** Closes the shared connections last, after every module (projections, workers) has stopped using them. */
 @Injectable()

@@ -3,7 +3,7 @@ import { fold } from '@tsunagi/domain';
 import { OpportunityCommand } from './opportunity.commands';
 import { opportunityDecider } from './opportunity.decider';
 import { OpportunityEvent } from './opportunity.events';
-import { OpportunityProfile } from './opportunity.types';
+import { Candidate, OpportunityProfile } from './opportunity.types';
 
 const at = '2026-04-01T10:00:00.000Z';
 const opportunityId = 'opp-1';
@@ -31,13 +31,13 @@ const collaboration: OpportunityProfile = {
 };
 
 const opened = (profile = role): OpportunityEvent => ({ type: 'OpportunityOpened', data: { opportunityId, ...profile, by, at } });
-const proposed = (matchId: string, candidate = person(`p-${matchId}`)): OpportunityEvent => ({
+const proposed = (matchId: string, candidate: Candidate = person(`p-${matchId}`)): OpportunityEvent => ({
   type: 'MatchProposed',
   data: { opportunityId, matchId, candidate, message: 'どうですか', proposedBy: by, fromInterest: false, at },
 });
 const ev = <T extends OpportunityEvent['type']>(type: T, data: Record<string, unknown>) =>
   ({ type, data: { opportunityId, by, at, ...data } }) as unknown as OpportunityEvent;
-const cmd = (type: OpportunityCommand['type'], data: Record<string, unknown> = {}) => ({ type, opportunityId, by, at, ...data }) as OpportunityCommand;
+const cmd = (type: OpportunityCommand['type'], data: object = {}) => ({ type, opportunityId, by, at, ...data }) as OpportunityCommand;
 const given = (events: OpportunityEvent[]) => spec(opportunityDecider).given(events);
 
 /** A match driven to a status through the legal path. */

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, ValidationError } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EventStoreError, WrongExpectedRevisionError } from '@tsunagi/event-store';
+import { DomainError } from '@tsunagi/domain';
+import { DuplicateEventIdError, EventStoreError, WrongExpectedRevisionError } from '@tsunagi/event-store';
 import { UnknownProjectionError } from '@tsunagi/projections';
 import { ApiError } from './api-error';
 import { messageFor, pickLanguage } from './messages';
@@ -15,6 +16,8 @@ const NEST_STATUS_CODES: Record<number, string> = {
   415: 'request.unsupported_media_type',
 };
 
+const DOMAIN_STATUS = { not_found: 404, conflict: 409, invalid: 422, forbidden: 403 } as const;
+
 const FASTIFY_CODES: Record<string, [number, string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'request.body_too_large'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'request.unsupported_media_type'],
@@ -26,7 +29,10 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
 /** Maps any error to an RFC 9457 problem document with a stable `code`, in Japanese or English. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof DomainError) return new ApiError(DOMAIN_STATUS[error.kind], error.code, error.params);
   if (error instanceof WrongExpectedRevisionError) return new ApiError(409, 'concurrency.conflict');
+  // Only an Idempotency-Key reused for another request derives the same event ids for other content.
+  if (error instanceof DuplicateEventIdError) return new ApiError(422, 'idempotency.key_reused');
   if (error instanceof UnknownProjectionError) return new ApiError(404, 'projection.unknown', { name: error.projectionName });
   if (error instanceof EventStoreError) return new ApiError(503, 'service.unavailable');
   if (error instanceof HttpException) {

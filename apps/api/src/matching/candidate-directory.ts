@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@tsunagi/domain';
+import type { Candidate } from '@tsunagi/matching';
+import { organisationDecider, organisationStreamId, personDecider, personStreamId } from '@tsunagi/participants';
+import { CommandExecutor } from '@tsunagi/platform';
+
+/**
+ * Facts the matching context needs from the participants context, read from their streams (the source of
+ * truth) rather than a read model, so a proposal never goes to someone who paused a moment ago.
+ */
+@Injectable()
+export class CandidateDirectory {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  async requireMatchable(candidate: Candidate): Promise<void> {
+    if (candidate.type === 'organisation') return this.requireActiveOrganisation(candidate.id);
+    const { state } = await this.executor.load(personDecider, personStreamId(candidate.id));
+    if (state.status === 'none') throw new DomainError('person.not_found', 'not_found');
+    if (state.status !== 'active') throw new DomainError('person.inactive', 'conflict');
+  }
+
+  async requireActiveOrganisation(organisationId: string): Promise<void> {
+    const { state } = await this.executor.load(organisationDecider, organisationStreamId(organisationId));
+    if (state.status === 'none') throw new DomainError('organisation.not_found', 'not_found');
+    if (state.status !== 'active') throw new DomainError('organisation.deactivated', 'conflict');
+  }
+}

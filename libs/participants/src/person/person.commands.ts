@@ -1,0 +1,17 @@
+import type { PersonProfile } from './person.types';
+
+/** `by` is the acting principal's subject; `at` comes from the injected clock. */
+interface Base {
+  personId: string;
+  by: string;
+  at: string;
+}
+
+export type PersonCommand =
+  | ({ type: 'RegisterPerson'; profile: PersonProfile } & Base)
+  | ({ type: 'UpdatePersonProfile'; changes: Partial<PersonProfile> } & Base)
+  | ({ type: 'PausePerson'; reason?: string } & Base)
+  | ({ type: 'ResumePerson' } & Base)
+  | ({ type: 'DeactivatePerson'; reason?: string } & Base);
+
+export type PersonCommandType = PersonCommand['type'];

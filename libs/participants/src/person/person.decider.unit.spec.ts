@@ -1,0 +1,207 @@
+import { fold } from '@tsunagi/domain';
+import { spec } from '@tsunagi/testing';
+import { PersonCommand } from './person.commands';
+import { personDecider } from './person.decider';
+import { PERSON_EVENT_TYPES, PersonEvent, personStreamId } from './person.events';
+import { PersonProfile } from './person.types';
+
+const at = '2026-04-01T10:00:00.000Z';
+const personId = 'person-1';
+const by = 'user-1';
+
+const profile: PersonProfile = {
+  displayName: '川崎 花子',
+  contactEmail: 'hanako@example.jp',
+  ward: 'nakahara',
+  skills: ['調理', 'it'],
+  themes: ['child_rearing', 'elderly'],
+  availability: { days: ['weekend'], timeBands: ['morning', 'afternoon'], hoursPerMonth: 8 },
+  languages: ['ja', 'en'],
+  proBono: { offers: true, professions: ['it'] },
+  preferredLanguage: 'ja',
+  consents: { mayBeContacted: true, visibleToOtherWards: false },
+};
+
+const cmd = (type: PersonCommand['type'], data: object = {}) => ({ type, personId, by, at, ...data }) as PersonCommand;
+const ev = (type: PersonEvent['type'], data: object = {}) => ({ type, data: { personId, ...data, by, at } }) as PersonEvent;
+const registered = (p: PersonProfile = profile) => ev('PersonRegistered', { profile: p });
+const paused = ev('PersonPaused');
+const deactivated = ev('PersonDeactivated');
+const given = (events: PersonEvent[]) => spec(personDecider).given(events);
+
+describe('person decider', () => {
+  describe('RegisterPerson', () => {
+    it('registers a person', () => {
+      given([]).when(cmd('RegisterPerson', { profile })).then([registered()]);
+    });
+
+    it('normalises the profile: NFKC text, full-width e-mail, tags folded, sets in canonical order', () => {
+      const raw: PersonProfile = {
+        ...profile,
+        displayName: '  ｶﾜｻｷ　 花子 ',
+        contactEmail: ' ＨＡＮＡＫＯ＠Ｅｘａｍｐｌｅ．ｊｐ ',
+        skills: ['ＩＴ', 'IT', ' it ', '調理', 'ﾃﾞｻﾞｲﾝ', ''],
+        themes: ['elderly', 'child_rearing', 'elderly'],
+        availability: { days: ['weekend', 'weekday'], timeBands: ['evening', 'morning'], hoursPerMonth: 0 },
+        languages: ['vi', 'ja', 'vi'],
+      };
+      given([])
+        .when(cmd('RegisterPerson', { profile: raw }))
+        .then([
+          registered({
+            ...profile,
+            displayName: 'カワサキ 花子',
+            contactEmail: 'hanako@example.jp',
+            skills: ['it', '調理', 'デザイン'],
+            themes: ['child_rearing', 'elderly'],
+            availability: { days: ['weekday', 'weekend'], timeBands: ['morning', 'evening'], hoursPerMonth: 0 },
+            languages: ['ja', 'vi'],
+          }),
+        ]);
+    });
+
+    it('keeps only profile fields', () => {
+      given([])
+        .when(cmd('RegisterPerson', { profile: { ...profile, role: 'admin' } }))
+        .then([registered()]);
+    });
+
+    it('cannot register twice, even after deactivation', () => {
+      given([registered()]).when(cmd('RegisterPerson', { profile })).thenFails('person.already_registered');
+      given([registered(), deactivated]).when(cmd('RegisterPerson', { profile })).thenFails('person.already_registered');
+    });
+
+    it.each<[string, Partial<Record<keyof PersonProfile, unknown>>]>([
+      ['displayName', { displayName: '　 \u3000' }],
+      ['displayName', { displayName: 42 }],
+      ['displayName', { displayName: undefined }],
+      ['contactEmail', { contactEmail: 'hanako at example.jp' }],
+      ['contactEmail', { contactEmail: '' }],
+      ['ward', { ward: 'yokohama' }],
+      ['skills', { skills: 'it' }],
+      ['skills', { skills: ['it', 3] }],
+      ['themes', { themes: ['gardening'] }],
+      ['availability', { availability: null }],
+      ['availability.hoursPerMonth', { availability: { ...profile.availability, hoursPerMonth: 201 } }],
+      ['availability.hoursPerMonth', { availability: { ...profile.availability, hoursPerMonth: -1 } }],
+      ['availability.hoursPerMonth', { availability: { ...profile.availability, hoursPerMonth: Number.NaN } }],
+      ['availability.hoursPerMonth', { availability: { ...profile.availability, hoursPerMonth: '8' } }],
+      ['availability.days', { availability: { ...profile.availability, days: ['holiday'] } }],
+      ['availability.timeBands', { availability: { ...profile.availability, timeBands: ['night'] } }],
+      ['languages', { languages: ['fr'] }],
+      ['proBono.offers', { proBono: { offers: 'yes', professions: [] } }],
+      ['proBono.professions', { proBono: { offers: true, professions: [] } }],
+      ['proBono.professions', { proBono: { offers: false, professions: ['chef'] } }],
+      ['preferredLanguage', { preferredLanguage: 'zh' }],
+      ['consents.visibleToOtherWards', { consents: { mayBeContacted: true } }],
+    ])('refuses an invalid %s: %j', (field, change) => {
+      given([])
+        .when(cmd('RegisterPerson', { profile: { ...profile, ...change } }))
+        .thenFails('person.invalid', { field });
+    });
+
+    it('accepts the bounds of hoursPerMonth and a pro-bono offer withdrawn', () => {
+      for (const hoursPerMonth of [0, 200, 2.5]) {
+        const p = { ...profile, availability: { ...profile.availability, hoursPerMonth } };
+        given([]).when(cmd('RegisterPerson', { profile: p })).then([registered(p)]);
+      }
+      const noOffer = { ...profile, proBono: { offers: false, professions: [] } };
+      given([]).when(cmd('RegisterPerson', { profile: noOffer })).then([registered(noOffer)]);
+    });
+  });
+
+  describe('UpdatePersonProfile', () => {
+    it('records only the fields that changed', () => {
+      given([registered()])
+        .when(cmd('UpdatePersonProfile', { changes: { displayName: '川崎 花子', ward: 'tama', skills: ['調理', 'ＩＴ', 'Design'] } }))
+        .then([ev('PersonProfileUpdated', { changes: { ward: 'tama', skills: ['調理', 'it', 'design'] } })]);
+    });
+
+    it('replaces nested values whole', () => {
+      const consents = { mayBeContacted: false, visibleToOtherWards: false };
+      given([registered()]).when(cmd('UpdatePersonProfile', { changes: { consents } })).then([ev('PersonProfileUpdated', { changes: { consents } })]);
+    });
+
+    it('yields no event when nothing changes', () => {
+      given([registered()]).when(cmd('UpdatePersonProfile', { changes: {} })).then([]);
+      given([registered()]).when(cmd('UpdatePersonProfile', { changes: { ...profile } })).then([]);
+      // The same values in other forms: full-width, other case, other set order, duplicates.
+      given([registered()])
+        .when(
+          cmd('UpdatePersonProfile', {
+            changes: {
+              displayName: '川崎　花子',
+              contactEmail: 'ＨＡＮＡＫＯ@example.JP',
+              skills: ['調理', 'ＩＴ', 'it'],
+              themes: ['elderly', 'child_rearing'],
+              availability: { hoursPerMonth: 8, timeBands: ['afternoon', 'morning'], days: ['weekend'] },
+              languages: ['en', 'ja', 'en'],
+            },
+          }),
+        )
+        .then([]);
+    });
+
+    it('applies updates in order, and a change back is a change', () => {
+      const history = [registered(), ev('PersonProfileUpdated', { changes: { ward: 'tama' } })];
+      given(history).when(cmd('UpdatePersonProfile', { changes: { ward: 'tama' } })).then([]);
+      given(history).when(cmd('UpdatePersonProfile', { changes: { ward: 'nakahara' } })).then([ev('PersonProfileUpdated', { changes: { ward: 'nakahara' } })]);
+    });
+
+    it('may update while paused', () => {
+      given([registered(), paused]).when(cmd('UpdatePersonProfile', { changes: { ward: 'asao' } })).then([ev('PersonProfileUpdated', { changes: { ward: 'asao' } })]);
+    });
+
+    it('refuses invalid values, a missing person and a deactivated one', () => {
+      given([registered()]).when(cmd('UpdatePersonProfile', { changes: { displayName: ' ' } })).thenFails('person.invalid', { field: 'displayName' });
+      given([registered()])
+        .when(cmd('UpdatePersonProfile', { changes: { availability: { ...profile.availability, hoursPerMonth: 500 } } }))
+        .thenFails('person.invalid', { field: 'availability.hoursPerMonth' });
+      given([]).when(cmd('UpdatePersonProfile', { changes: { ward: 'tama' } })).thenFails('person.not_found');
+      given([registered(), deactivated]).when(cmd('UpdatePersonProfile', { changes: {} })).thenFails('person.deactivated');
+    });
+  });
+
+  describe('pause, resume, deactivate', () => {
+    it('pauses, with a normalised reason or none', () => {
+      given([registered()]).when(cmd('PausePerson')).then([paused]);
+      given([registered()]).when(cmd('PausePerson', { reason: ' 育児休業中 ' })).then([ev('PersonPaused', { reason: '育児休業中' })]);
+      given([registered()]).when(cmd('PausePerson', { reason: '　' })).then([paused]);
+    });
+
+    it('resumes a paused person', () => {
+      given([registered(), paused]).when(cmd('ResumePerson')).then([ev('PersonResumed')]);
+      given([registered(), paused, ev('PersonResumed')]).when(cmd('PausePerson')).then([paused]);
+    });
+
+    it('deactivates an active or a paused person', () => {
+      given([registered()]).when(cmd('DeactivatePerson', { reason: 'moved away' })).then([ev('PersonDeactivated', { reason: 'moved away' })]);
+      given([registered(), paused]).when(cmd('DeactivatePerson')).then([deactivated]);
+    });
+
+    it('refuses illegal moves', () => {
+      given([registered(), paused]).when(cmd('PausePerson')).thenFails('person.already_paused');
+      given([registered()]).when(cmd('ResumePerson')).thenFails('person.not_paused');
+      given([registered(), paused, ev('PersonResumed')]).when(cmd('ResumePerson')).thenFails('person.not_paused');
+    });
+
+    it.each(['PausePerson', 'ResumePerson', 'DeactivatePerson'] as const)('%s: not found, and nothing after deactivation', (type) => {
+      given([]).when(cmd(type)).thenFails('person.not_found');
+      given([registered(), deactivated]).when(cmd(type)).thenFails('person.deactivated');
+      given([registered(), paused, deactivated]).when(cmd(type)).thenFails('person.deactivated');
+    });
+  });
+
+  it('folds its events into the state', () => {
+    expect(fold(personDecider, [])).toEqual({ status: 'none' });
+    const history = [registered(), ev('PersonProfileUpdated', { changes: { ward: 'asao' } }), paused];
+    expect(fold(personDecider, history)).toEqual({ status: 'paused', personId, profile: { ...profile, ward: 'asao' } });
+    expect(fold(personDecider, [...history, ev('PersonResumed')]).status).toBe('active');
+    expect(fold(personDecider, [...history, deactivated]).status).toBe('deactivated');
+  });
+
+  it('names its stream and lists its event types', () => {
+    expect(personStreamId('abc')).toBe('person-abc');
+    expect(PERSON_EVENT_TYPES).toEqual(['PersonRegistered', 'PersonProfileUpdated', 'PersonPaused', 'PersonResumed', 'PersonDeactivated']);
+  });
+});
