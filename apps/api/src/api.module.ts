@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { AppConfig, AuthGuard, PlatformModule, ProblemDetailsFilter } from '@tsunagi/platform';
+import { AppConfig, AuthGuard, IdempotencyInterceptor, PlatformModule, ProblemDetailsFilter } from '@tsunagi/platform';
+import { MatchingModule } from './matching/matching.module';
 import { HealthController } from './health/health.controller';
 import { ProjectionsModule } from './projections/projections.module';
 import { StreamCatalogueModule } from './stream-catalogue/stream-catalogue.module';
@@ -11,11 +12,12 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forRoot(config), CqrsModule.forRoot(), ProjectionsModule, StreamCatalogueModule],
+      imports: [PlatformModule.forRoot(config), CqrsModule.forRoot(), ProjectionsModule, StreamCatalogueModule, MatchingModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
   }

@@ -4,6 +4,7 @@ import { CLOCK, EVENT_STORE, EventStore, SystemClock, createEventStore } from '@
 import { AppConfig } from './config/app-config';
 import { TokenService } from './auth/token.service';
 import { createRedisConnection } from './redis/redis-connection';
+import { CommandExecutor } from './commands/command-executor';
 
 export { REDIS } from './redis/redis-tokens';
 import { REDIS } from './redis/redis-tokens';
@@ -45,8 +46,9 @@ export class PlatformModule {
         { provide: REDIS, useFactory: () => createRedisConnection(config.REDIS_URL, 'client') },
         { provide: TokenService, useFactory: () => TokenService.fromConfig(config) },
         ConnectionsCloser,
+        CommandExecutor,
       ],
-      exports: [AppConfig, CLOCK, EVENT_STORE, REDIS, TokenService],
+      exports: [AppConfig, CLOCK, EVENT_STORE, REDIS, TokenService, CommandExecutor],
     };
   }
 }

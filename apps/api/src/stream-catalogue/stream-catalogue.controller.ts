@@ -4,7 +4,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@tsunagi/platform';
 import { ProjectionsService } from '../projections/projections.service';
 import { ListStreamCategoriesQuery } from './list-categories/list-stream-categories.query';
-import { ListStreamsRequestDto, ReadPositionRequestDto } from './list-streams/list-streams.request.dto';
+import { ReadPositionRequestDto } from '../common/page.request.dto';
+import { ListStreamsRequestDto } from './list-streams/list-streams.request.dto';
 import { ListStreamsQuery } from './list-streams/list-streams.query';
 
 const PROJECTION = 'stream-catalogue';
