@@ -4,3 +4,5 @@ export * from './runner/read-model-database';
 export * from './stream-catalogue/stream-catalogue.projection';
 export * from './matching/matching.projection';
 export * from './matching/matching.queries';
+export * from './participants/participants.projection';
+export * from './participants/participants.queries';

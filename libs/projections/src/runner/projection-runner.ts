@@ -172,6 +172,17 @@ export class ProjectionRunner {
 
   /** Applies events and saves the checkpoint in one transaction; all or nothing. */
   private commit(projection: Projection, events: RecordedEvent[], checkpoint: number): ProjectionFailure | undefined {
+    if (projection.applyBatch && events.length > 1) {
+      try {
+        this.db.transaction(() => {
+          projection.applyBatch!(events);
+          this.saveCheckpoint(projection, checkpoint);
+        })();
+        return undefined;
+      } catch {
+        // rolled back: the event-by-event pass below finds which event fails and keeps the ones before it
+      }
+    }
     let index = -1;
     try {
       this.db.transaction(() => {

@@ -18,6 +18,11 @@ export interface Projection {
   tearDown(db: Database.Database): void;
   /** Applies one event, synchronously. Throwing stops the projection at this event; it is never skipped. */
   apply(event: RecordedEvent): void;
+  /**
+   * Optional: the same effect as `apply` on each event in order, done faster (fewer statements). When it
+   * throws, the runner rolls back and replays the batch event by event to find the failing one.
+   */
+  applyBatch?(events: readonly RecordedEvent[]): void;
 }
 
 export const PROJECTIONS = Symbol('PROJECTIONS');

@@ -31,6 +31,7 @@ export class StreamCatalogueProjection implements Projection {
   readonly version = 1;
   readonly eventTypes: readonly string[] = [];
   private upsert!: Database.Statement;
+  private upsertGroup!: Database.Statement;
 
   setUp(db: Database.Database): void {
     db.exec(`
@@ -54,10 +55,47 @@ export class StreamCatalogueProjection implements Projection {
         last_position = @position, last_recorded_at = @recordedAt
       WHERE last_position < @position
     `);
+    this.prepareGroup(db);
+  }
+
+  private prepareGroup(db: Database.Database): void {
+    this.upsertGroup = db.prepare(`
+      INSERT INTO stream_catalogue VALUES (@streamId, @category, @count, @revision, @type, @position, @firstRecordedAt, @recordedAt)
+      ON CONFLICT (stream_id) DO UPDATE SET
+        event_count = event_count + excluded.event_count, last_revision = excluded.last_revision,
+        last_event_type = excluded.last_event_type, last_position = excluded.last_position,
+        last_recorded_at = excluded.last_recorded_at
+      WHERE last_position < @firstPosition
+    `);
   }
 
   tearDown(db: Database.Database): void {
     db.exec('DROP TABLE IF EXISTS stream_catalogue');
+  }
+
+  /** One upsert per stream in the batch instead of one per event: rebuilds write far less. */
+  applyBatch(events: readonly RecordedEvent[]): void {
+    const groups = new Map<string, { first: RecordedEvent; last: RecordedEvent; count: number }>();
+    for (const event of events) {
+      const group = groups.get(event.streamId);
+      if (group) {
+        group.last = event;
+        group.count += 1;
+      } else groups.set(event.streamId, { first: event, last: event, count: 1 });
+    }
+    for (const [streamId, { first, last, count }] of groups) {
+      this.upsertGroup.run({
+        streamId,
+        category: streamCategory(streamId),
+        count,
+        revision: last.revision,
+        type: last.type,
+        position: last.position,
+        firstRecordedAt: first.recordedAt,
+        recordedAt: last.recordedAt,
+        firstPosition: first.position,
+      });
+    }
   }
 
   apply(event: RecordedEvent): void {
