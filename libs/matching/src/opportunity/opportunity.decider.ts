@@ -195,7 +195,8 @@ function requireTransition(type: OpportunityCommandType, kind: OpportunityKind, 
   }
 }
 
-const MATCH_STATUS_AFTER: Partial<Record<OpportunityEvent['type'], MatchStatus>> = {
+/** The status a match is in after each event that moves it (read models use the same table). */
+export const MATCH_STATUS_AFTER: Partial<Record<OpportunityEvent['type'], MatchStatus>> = {
   InterestDeclined: 'interest_declined',
   MatchAccepted: 'accepted',
   MatchDeclined: 'declined',

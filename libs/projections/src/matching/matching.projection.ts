@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@tsunagi/event-store';
-import { OPPORTUNITY_EVENT_TYPES, OpportunityDetails, OpportunityEvent, placesOf } from '@tsunagi/matching';
+import { MATCH_STATUS_AFTER, OPPORTUNITY_EVENT_TYPES, OpportunityDetails, OpportunityEvent, PLACE_HOLDING_STATUSES, placesOf } from '@tsunagi/matching';
 import type { Projection } from '../runner/projection';
 
-const PLACE_HOLDING = `('accepted', 'confirmed', 'started', 'completed')`;
+const PLACE_HOLDING = `(${PLACE_HOLDING_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 
 /**
  * Opportunities and their matches, for lists and filters. Every row remembers the position of the last event
@@ -197,7 +197,7 @@ export class MatchingProjection implements Projection {
         return;
       default: {
         const d = event.data;
-        const status = STATUS_AFTER[event.type];
+        const status = MATCH_STATUS_AFTER[event.type];
         s.setMatchStatus.run({
           matchId: d.matchId,
           status,
@@ -213,16 +213,5 @@ export class MatchingProjection implements Projection {
   }
 }
 
-const STATUS_AFTER: Record<string, string> = {
-  InterestDeclined: 'interest_declined',
-  MatchAccepted: 'accepted',
-  MatchDeclined: 'declined',
-  MatchWithdrawn: 'withdrawn',
-  MatchExpired: 'expired',
-  MatchConfirmed: 'confirmed',
-  MatchStarted: 'started',
-  MatchCompleted: 'completed',
-  MatchEndedEarly: 'ended_early',
-};
 /** Events that answer a proposal: the time between proposal and answer is the response time. */
 const ANSWERS = new Set(['MatchAccepted', 'MatchDeclined']);
