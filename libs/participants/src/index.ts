@@ -7,3 +7,4 @@ export * from './organisation/organisation.types';
 export * from './organisation/organisation.events';
 export * from './organisation/organisation.commands';
 export * from './organisation/organisation.decider';
+export * from './participants.policy';

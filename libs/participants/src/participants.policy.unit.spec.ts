@@ -23,6 +23,8 @@ const who: Record<string, Principal> = {
   'volunteer (no person)': { subject: 'v', role: 'volunteer', wards: [], organisationIds: [] },
   'organisation (own)': { subject: 'r1', role: 'organisation', wards: [], organisationIds: ['org-own'] },
   'organisation (other)': { subject: 'r2', role: 'organisation', wards: [], organisationIds: ['org-other'] },
+  /** A representative's token may also name the person they are: for their own profile, that is themself. */
+  'organisation (themself as a person)': { subject: 'r3', role: 'organisation', wards: [], organisationIds: ['org-other'], personId: 'p-own' },
 };
 const everyone = Object.keys(who);
 
@@ -56,7 +58,7 @@ describe('participants policy', () => {
       ResumePerson: { type: 'ResumePerson', ...base },
       DeactivatePerson: { type: 'DeactivatePerson', ...base },
     };
-    const changers = ['admin', 'coordinator (own ward)', 'volunteer (themself)'];
+    const changers = ['admin', 'coordinator (own ward)', 'volunteer (themself)', 'organisation (themself as a person)'];
 
     for (const command of Object.keys(commands)) {
       for (const name of everyone) {
@@ -92,7 +94,7 @@ describe('participants policy', () => {
 
     it('on an id that does not exist only admins and the person themself reach the decider (nobody learns which ids exist)', () => {
       for (const name of everyone) {
-        const may = ['admin', 'volunteer (themself)'].includes(name);
+        const may = ['admin', 'volunteer (themself)', 'organisation (themself as a person)'].includes(name);
         expectAllowed(may, () => authorizePersonCommand(who[name], commands.PausePerson, nobody));
       }
     });
@@ -105,18 +107,23 @@ describe('participants policy', () => {
 
       const cases: [string, PersonFacts, string[], string[]][] = [
         // [case, person, who may see, who may contact]
-        ['own ward only, contactable', hidden, ['admin', 'coordinator (own ward)', 'volunteer (themself)'], ['admin', 'coordinator (own ward)', 'volunteer (themself)']],
+        [
+          'own ward only, contactable',
+          hidden,
+          ['admin', 'coordinator (own ward)', 'volunteer (themself)', 'organisation (themself as a person)'],
+          ['admin', 'coordinator (own ward)', 'volunteer (themself)', 'organisation (themself as a person)'],
+        ],
         [
           'visible to other wards, contactable',
           visible,
-          ['admin', 'coordinator (own ward)', 'coordinator (other ward)', 'volunteer (themself)'],
-          ['admin', 'coordinator (own ward)', 'coordinator (other ward)', 'volunteer (themself)'],
+          ['admin', 'coordinator (own ward)', 'coordinator (other ward)', 'volunteer (themself)', 'organisation (themself as a person)'],
+          ['admin', 'coordinator (own ward)', 'coordinator (other ward)', 'volunteer (themself)', 'organisation (themself as a person)'],
         ],
         [
           'visible to other wards, not to be contacted',
           uncontactable,
-          ['admin', 'coordinator (own ward)', 'coordinator (other ward)', 'volunteer (themself)'],
-          ['admin', 'volunteer (themself)'],
+          ['admin', 'coordinator (own ward)', 'coordinator (other ward)', 'volunteer (themself)', 'organisation (themself as a person)'],
+          ['admin', 'volunteer (themself)', 'organisation (themself as a person)'],
         ],
       ];
       for (const [label, facts, see, contact] of cases) {

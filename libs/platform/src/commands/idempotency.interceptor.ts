@@ -7,6 +7,7 @@ import { Observable, from, of, throwError } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
 import { ApiError } from '../errors/api-error';
 import { toApiError } from '../errors/problem-details.filter';
+import { whenReady } from '../redis/redis-connection';
 import { REDIS } from '../redis/redis-tokens';
 import type { CommandRequest } from './request-context';
 
@@ -76,6 +77,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   /** Claims the key for this request; returns the earlier outcome when the key was used before. */
   private async claim(redisKey: string, fingerprint: string): Promise<StoredOutcome | undefined> {
     try {
+      await whenReady(this.redis);
       const pending: StoredOutcome = { state: 'pending', fingerprint };
       if (await this.redis.set(redisKey, JSON.stringify(pending), 'EX', PENDING_SECONDS, 'NX')) return undefined;
       const stored = await this.redis.get(redisKey);

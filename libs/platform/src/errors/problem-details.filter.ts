@@ -35,6 +35,8 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof DuplicateEventIdError) return new ApiError(422, 'idempotency.key_reused');
   if (error instanceof UnknownProjectionError) return new ApiError(404, 'projection.unknown', { name: error.projectionName });
   if (error instanceof EventStoreError) return new ApiError(503, 'service.unavailable');
+  // Nest's Fastify adapter wraps Fastify's own 4xx errors (malformed JSON, body too large…) in an HttpException.
+  if (error instanceof HttpException && error.cause instanceof Error && error.cause.name === 'FastifyError') return toApiError(error.cause);
   if (error instanceof HttpException) {
     const status = error.getStatus();
     return new ApiError(status, NEST_STATUS_CODES[status] ?? (status >= 500 ? 'internal' : `http.${status}`));
@@ -86,13 +88,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
+const MAX_FIELD_LENGTH = 100;
+
 /** Flattens class-validator errors to `{ field, rules }`, without echoing the rejected values. */
 export function validationProblem(errors: ValidationError[]): ApiError {
   const flat: { field: string; rules: string[] }[] = [];
   const walk = (list: ValidationError[], path: string) => {
     for (const error of list) {
       const field = path ? `${path}.${error.property}` : error.property;
-      if (error.constraints) flat.push({ field, rules: Object.keys(error.constraints) });
+      // Field names come from the client for unknown properties: never echo more than a short prefix.
+      if (error.constraints) flat.push({ field: field.length > MAX_FIELD_LENGTH ? `${field.slice(0, MAX_FIELD_LENGTH)}…` : field, rules: Object.keys(error.constraints) });
       if (error.children?.length) walk(error.children, field);
     }
   };

@@ -18,14 +18,35 @@ export function createRedisConnection(url: string, purpose: 'worker' | 'client',
   return redis;
 }
 
+/**
+ * Resolves once the connection is ready (a fail-fast client refuses commands until then), or rejects after
+ * `timeoutMs`: a request arriving while the API is still connecting waits a moment instead of failing.
+ */
+export async function whenReady(redis: Redis, timeoutMs = 1_000): Promise<void> {
+  if (redis.status === 'ready') return;
+  let timer: NodeJS.Timeout | undefined;
+  let onReady: (() => void) | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      onReady = resolve;
+      redis.once('ready', onReady);
+      timer = setTimeout(() => reject(new Error(`Redis not ready within ${timeoutMs} ms`)), timeoutMs);
+    });
+  } finally {
+    clearTimeout(timer);
+    if (onReady) redis.off('ready', onReady);
+  }
+}
+
 export async function pingRedis(redis: Redis, timeoutMs = 1_000): Promise<void> {
+  const started = Date.now();
+  await whenReady(redis, timeoutMs);
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      // A fail-fast client refuses commands until its first connection is ready: wait for it, within the timeout.
-      (redis.status === 'ready' ? Promise.resolve() : new Promise((resolve) => redis.once('ready', resolve))).then(() => redis.ping()),
+      redis.ping(),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), Math.max(1, timeoutMs - (Date.now() - started)));
       }),
     ]);
   } finally {

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { Candidate, OpportunityCommand } from '@tsunagi/matching';
 import { ApiError, CommandRequest, Roles, commandContextOf, newIdFor } from '@tsunagi/platform';
 import { ChangeOpportunity, OpportunityWriteResult } from '../change-opportunity.command';
-import { EmptyRequestDto, ReasonRequestDto } from '../opportunities/opportunity.request.dto';
+import { NoInputRequestDto, ReasonRequestDto } from '../../common/no-input.request.dto';
 import { DeclineMatchRequestDto, EndMatchEarlyRequestDto, ExpressInterestRequestDto, LogHoursRequestDto, ProposeMatchRequestDto } from './match.request.dto';
 
 type MatchCommandType = Exclude<OpportunityCommand['type'], 'OpenOpportunity' | 'UpdateOpportunity' | 'CloseOpportunity' | 'ReopenOpportunity'>;
@@ -90,7 +90,7 @@ export class MatchesController {
   @HttpCode(200)
   @Roles('volunteer', 'organisation', 'admin')
   @ApiOperation({ summary: 'Accept a proposal made to you: takes a place, or 409 opportunity.full' })
-  accept(@Param('opportunityId', uuid) o: string, @Param('matchId', uuid) m: string, @Body() _b: EmptyRequestDto, @Req() r: CommandRequest) {
+  accept(@Param('opportunityId', uuid) o: string, @Param('matchId', uuid) m: string, @Body() _b: NoInputRequestDto, @Req() r: CommandRequest) {
     return this.run(r, o, m, 'AcceptMatch', {});
   }
 
@@ -112,7 +112,7 @@ export class MatchesController {
   @Post('matches/:matchId/expire')
   @HttpCode(200)
   @Roles('coordinator', 'admin')
-  expire(@Param('opportunityId', uuid) o: string, @Param('matchId', uuid) m: string, @Body() _b: EmptyRequestDto, @Req() r: CommandRequest) {
+  expire(@Param('opportunityId', uuid) o: string, @Param('matchId', uuid) m: string, @Body() _b: NoInputRequestDto, @Req() r: CommandRequest) {
     return this.run(r, o, m, 'ExpireMatch', {});
   }
 
@@ -120,14 +120,14 @@ export class MatchesController {
   @HttpCode(200)
   @Roles('organisation', 'admin')
   @ApiOperation({ summary: 'The organisation confirms an accepted volunteer or pro-bono match' })
-  confirm(@Param('opportunityId', uuid) o: string, @Param('matchId', uuid) m: string, @Body() _b: EmptyRequestDto, @Req() r: CommandRequest) {
+  confirm(@Param('opportunityId', uuid) o: string, @Param('matchId', uuid) m: string, @Body() _b: NoInputRequestDto, @Req() r: CommandRequest) {
     return this.run(r, o, m, 'ConfirmMatch', {});
   }
 
   @Post('matches/:matchId/start')
   @HttpCode(200)
   @Roles('organisation', 'coordinator', 'admin')
-  start(@Param('opportunityId', uuid) o: string, @Param('matchId', uuid) m: string, @Body() _b: EmptyRequestDto, @Req() r: CommandRequest) {
+  start(@Param('opportunityId', uuid) o: string, @Param('matchId', uuid) m: string, @Body() _b: NoInputRequestDto, @Req() r: CommandRequest) {
     return this.run(r, o, m, 'StartMatch', {});
   }
 
@@ -146,7 +146,7 @@ export class MatchesController {
     @Param('opportunityId', uuid) o: string,
     @Param('matchId', uuid) m: string,
     @Param('entryId', uuid) entryId: string,
-    @Body() _b: EmptyRequestDto,
+    @Body() _b: NoInputRequestDto,
     @Req() r: CommandRequest,
   ) {
     return this.run(r, o, m, 'ApproveHours', { entryId }, { entryId });
@@ -155,7 +155,7 @@ export class MatchesController {
   @Post('matches/:matchId/complete')
   @HttpCode(200)
   @Roles('organisation', 'coordinator', 'admin')
-  complete(@Param('opportunityId', uuid) o: string, @Param('matchId', uuid) m: string, @Body() _b: EmptyRequestDto, @Req() r: CommandRequest) {
+  complete(@Param('opportunityId', uuid) o: string, @Param('matchId', uuid) m: string, @Body() _b: NoInputRequestDto, @Req() r: CommandRequest) {
     return this.run(r, o, m, 'CompleteMatch', {});
   }
 

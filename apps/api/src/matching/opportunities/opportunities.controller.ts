@@ -5,7 +5,8 @@ import { normaliseTags, normaliseText } from '@tsunagi/domain';
 import type { OpportunityDetails } from '@tsunagi/matching';
 import { CommandRequest, Roles, commandContextOf, newIdFor } from '@tsunagi/platform';
 import { ChangeOpportunity } from '../change-opportunity.command';
-import { DetailsDto, EmptyRequestDto, OpenOpportunityRequestDto, ReasonRequestDto, UpdateOpportunityRequestDto } from './opportunity.request.dto';
+import { NoInputRequestDto, ReasonRequestDto } from '../../common/no-input.request.dto';
+import { DetailsDto, OpenOpportunityRequestDto, UpdateOpportunityRequestDto } from './opportunity.request.dto';
 
 /** Skills are compared and indexed, so they are stored NFKC-normalised (ＩＴ and IT are one skill). */
 function normaliseDetails(details: DetailsDto): OpportunityDetails {
@@ -82,7 +83,7 @@ export class OpportunitiesController {
   @HttpCode(200)
   @Roles('coordinator', 'organisation', 'admin')
   @ApiOperation({ summary: 'Reopen a closed opportunity' })
-  reopen(@Param('opportunityId', ParseUUIDPipe) opportunityId: string, @Body() _body: EmptyRequestDto, @Req() request: CommandRequest) {
+  reopen(@Param('opportunityId', ParseUUIDPipe) opportunityId: string, @Body() _body: NoInputRequestDto, @Req() request: CommandRequest) {
     const context = commandContextOf(request);
     return this.commandBus.execute(
       new ChangeOpportunity(opportunityId, context, (at) => ({ type: 'ReopenOpportunity', opportunityId, by: context.principal.subject, at })),

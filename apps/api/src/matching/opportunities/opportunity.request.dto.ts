@@ -107,9 +107,3 @@ export class UpdateOpportunityRequestDto {
   @ApiPropertyOptional(DETAILS_SCHEMA) @IsOptional() @ValidateNested() @Type(() => OpportunityDetailsDto, DETAILS_TYPE) details?: DetailsDto;
 }
 
-export class ReasonRequestDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) reason?: string;
-}
-
-/** For commands that take no input: any field is refused. */
-export class EmptyRequestDto {}
