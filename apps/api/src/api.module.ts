@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AppConfig, AuthGuard, IdempotencyInterceptor, PlatformModule, ProblemDetailsFilter } from '@tsunagi/platform';
 import { MatchingModule } from './matching/matching.module';
+import { SdcsModule } from './sdcs/sdcs.module';
 import { ParticipantsModule } from './participants/participants.module';
 import { HealthController } from './health/health.controller';
 import { ProjectionsModule } from './projections/projections.module';
@@ -13,7 +14,7 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forRoot(config), CqrsModule.forRoot(), ProjectionsModule, StreamCatalogueModule, MatchingModule, ParticipantsModule],
+      imports: [PlatformModule.forRoot(config), CqrsModule.forRoot(), ProjectionsModule, StreamCatalogueModule, MatchingModule, SdcsModule, ParticipantsModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,16 +1,46 @@
-import { ValidationPipe } from '@nestjs/common';
+import { Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig, createLogger, validationProblem } from '@tsunagi/platform';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, AppConfig, createLogger, sendProblem, validationProblem } from '@tsunagi/platform';
 import { ApiModule } from './api.module';
+
+const MAX_BODY_DEPTH = 32;
+
+/** How deeply a parsed JSON value nests, counted without recursion (the input may be hostile). */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_BODY_DEPTH) return deepest;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
 
 /** Builds the HTTP API exactly as production runs it; e2e tests use this too. */
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: true });
+  const httpLogger = new Logger('http');
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: true,
+    // Errors Fastify's router answers by itself (a path parameter over maxParamLength: 414, a bad URL) are problem+json too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendProblem(request, reply, error, httpLogger),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
     logger: createLogger(config),
     abortOnError: false,
+  });
+  // Bodies nested deeper than any DTO would make validation recurse out of stack (a 500): refuse them first.
+  app.getHttpAdapter().getInstance().addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (nestingDepth(request.body) > MAX_BODY_DEPTH) {
+      sendProblem(request, reply, new ApiError(400, 'request.too_deeply_nested', { max: MAX_BODY_DEPTH }), httpLogger);
+      return reply;
+    }
   });
   app.useGlobalPipes(
     new ValidationPipe({

@@ -41,11 +41,13 @@ export class ChangeOpportunityHandler implements ICommandHandler<ChangeOpportuni
   ) {}
 
   async execute({ opportunityId, context, build, ids, requires }: ChangeOpportunity): Promise<OpportunityWriteResult> {
-    if (requires.matchableCandidate) await this.candidates.requireMatchable(requires.matchableCandidate);
-    if (requires.activeOrganisationId) await this.candidates.requireActiveOrganisation(requires.activeOrganisationId);
     const result = await this.executor.execute(opportunityDecider, opportunityStreamId(opportunityId), context, {
       command: build,
       authorize: (command, state) => authorizeOpportunityCommand(context.principal, command, state),
+      verify: async () => {
+        if (requires.matchableCandidate) await this.candidates.requireMatchable(requires.matchableCandidate);
+        if (requires.activeOrganisationId) await this.candidates.requireActiveOrganisation(requires.activeOrganisationId);
+      },
     });
     return { opportunityId, ...ids, position: result.position, revision: result.revision };
   }

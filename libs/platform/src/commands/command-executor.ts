@@ -28,6 +28,11 @@ export interface ExecuteOptions<State, Command> {
   command: (at: string, state: State) => Command;
   /** Object-level rules (own proposal, own ward…); throws to refuse. Runs on the state each attempt reads. */
   authorize?: (command: Command, state: State) => void;
+  /**
+   * Checks that need other aggregates (is the candidate active?). Runs after `authorize`, so a caller who may
+   * not run the command learns nothing from them.
+   */
+  verify?: (command: Command, state: State) => Promise<void>;
   /** Concurrent writers on one stream: reload and decide again, at most this many times. */
   maxAttempts?: number;
 }
@@ -65,6 +70,7 @@ export class CommandExecutor {
       const at = this.clock.now().toISOString();
       const command = options.command(at, state);
       options.authorize?.(command, state);
+      await options.verify?.(command, state);
       const events = decider.decide(command, state);
       const last = recorded.at(-1);
       if (events.length === 0) {

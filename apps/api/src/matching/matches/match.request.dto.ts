@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { HasAtMostTwoDecimals, IsCalendarDate } from '../../common/validators';
 import { DECLINE_REASONS, DeclineReason, END_EARLY_REASONS, EndEarlyReason } from '@tsunagi/matching';
 
 export class CandidateDto {
@@ -9,7 +10,7 @@ export class CandidateDto {
 }
 
 export class ProposeMatchRequestDto {
-  @ApiProperty({ type: CandidateDto }) @ValidateNested() @Type(() => CandidateDto) candidate!: CandidateDto;
+  @ApiProperty({ type: CandidateDto }) @IsObject() @ValidateNested() @Type(() => CandidateDto) candidate!: CandidateDto;
   @ApiProperty({ example: '土曜の調理スタッフをお願いできませんか？' }) @IsString() @MaxLength(2000) message!: string;
 }
 
@@ -32,7 +33,7 @@ export class EndMatchEarlyRequestDto {
 }
 
 export class LogHoursRequestDto {
-  @ApiProperty({ example: '2026-05-02' }) @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/) date!: string;
-  @ApiProperty({ example: 3, minimum: 0.25, maximum: 24 }) @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }) @Min(0.25) @Max(24) hours!: number;
+  @ApiProperty({ example: '2026-05-02' }) @IsCalendarDate() date!: string;
+  @ApiProperty({ example: 3, minimum: 0.25, maximum: 24 }) @HasAtMostTwoDecimals() @Min(0.25) @Max(24) hours!: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) note?: string;
 }

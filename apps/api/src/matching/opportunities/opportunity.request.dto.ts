@@ -7,22 +7,22 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsObject,
   IsUUID,
   Length,
-  Matches,
   Max,
   MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
 import { THEMES, WARDS, Theme, Ward } from '@tsunagi/domain';
+import { IsCalendarDate, IsOptionalNotNull } from '../../common/validators';
 import { COLLABORATION_RESOURCES, DAY_KINDS, OPPORTUNITY_KINDS, PROFESSIONS, TIME_BANDS } from '@tsunagi/matching';
 
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 export class ScheduleDto {
-  @ApiPropertyOptional({ example: '2026-05-01' }) @IsOptional() @Matches(DATE) startsOn?: string;
-  @ApiPropertyOptional({ example: '2026-09-30' }) @IsOptional() @Matches(DATE) endsOn?: string;
+  @ApiPropertyOptional({ example: '2026-05-01' }) @IsOptional() @IsCalendarDate() startsOn?: string;
+  @ApiPropertyOptional({ example: '2026-09-30' }) @IsOptional() @IsCalendarDate() endsOn?: string;
   @ApiPropertyOptional({ enum: DAY_KINDS, isArray: true }) @IsOptional() @IsArray() @IsIn(DAY_KINDS, { each: true }) days?: (typeof DAY_KINDS)[number][];
   @ApiPropertyOptional({ enum: TIME_BANDS, isArray: true })
   @IsOptional()
@@ -45,7 +45,7 @@ function SkillTags(): PropertyDecorator {
 export class VolunteerRoleDetailsDto extends OpportunityDetailsDto {
   declare kind: 'volunteer_role';
   @ApiProperty({ minimum: 1, maximum: 1000 }) @IsInt() @Min(1) @Max(1000) places!: number;
-  @ApiProperty({ type: ScheduleDto }) @ValidateNested() @Type(() => ScheduleDto) schedule!: ScheduleDto;
+  @ApiProperty({ type: ScheduleDto }) @IsObject() @ValidateNested() @Type(() => ScheduleDto) schedule!: ScheduleDto;
   @ApiProperty({ example: ['調理', 'cooking'] }) @SkillTags() requiredSkills!: string[];
   @ApiProperty({ example: ['衛生管理'] }) @SkillTags() optionalSkills!: string[];
 }
@@ -96,12 +96,12 @@ export class OpenOpportunityRequestDto {
   @ApiProperty() @IsString() @MaxLength(5000) description!: string;
   @ApiProperty({ enum: WARDS }) @IsIn(WARDS) ward!: Ward;
   @ApiProperty({ enum: THEMES, isArray: true }) @IsArray() @ArrayMaxSize(12) @IsIn(THEMES, { each: true }) themes!: Theme[];
-  @ApiProperty(DETAILS_SCHEMA) @ValidateNested() @Type(() => OpportunityDetailsDto, DETAILS_TYPE) details!: DetailsDto;
+  @ApiProperty(DETAILS_SCHEMA) @IsObject() @ValidateNested() @Type(() => OpportunityDetailsDto, DETAILS_TYPE) details!: DetailsDto;
 }
 
 export class UpdateOpportunityRequestDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) title?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) description?: string;
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @Length(1, 200) title?: string;
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @MaxLength(5000) description?: string;
   @ApiPropertyOptional({ enum: WARDS }) @IsOptional() @IsIn(WARDS) ward?: Ward;
   @ApiPropertyOptional({ enum: THEMES, isArray: true }) @IsOptional() @IsArray() @ArrayMaxSize(12) @IsIn(THEMES, { each: true }) themes?: Theme[];
   @ApiPropertyOptional(DETAILS_SCHEMA) @IsOptional() @ValidateNested() @Type(() => OpportunityDetailsDto, DETAILS_TYPE) details?: DetailsDto;

@@ -1,3 +1,4 @@
+import { HasAtMostTwoDecimals } from '../../common/validators';
 import { ApiProperty, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNumber, IsObject, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
@@ -18,7 +19,7 @@ export class AvailabilityDto {
   @IsIn(TIME_BANDS, { each: true })
   timeBands!: (typeof TIME_BANDS)[number][];
   @ApiProperty({ minimum: 0, maximum: MAX_HOURS_PER_MONTH, example: 8 })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @HasAtMostTwoDecimals()
   @Min(0)
   @Max(MAX_HOURS_PER_MONTH)
   hoursPerMonth!: number;
