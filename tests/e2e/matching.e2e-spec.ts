@@ -175,6 +175,17 @@ describe('matching through the API (real SQLite store and Redis)', () => {
     expect(list.body.items.map((o: { opportunityId: string }) => o.opportunityId)).toContain(opportunityId);
   });
 
+  it('a coordinator proposes only people they may see: their wards, or others who agreed to be visible', async () => {
+    const opportunityId = await openRole();
+    const hidden = await registerPerson(api, { ward: 'asao', consents: { mayBeContacted: true, visibleToOtherWards: false } });
+    const visible = await registerPerson(api, { ward: 'asao', consents: { mayBeContacted: true, visibleToOtherWards: true } });
+    const refused = await propose(opportunityId, { type: 'person', id: hidden });
+    expect([refused.status, refused.body.code]).toEqual([404, 'person.not_found']);
+    expect((await propose(opportunityId, { type: 'person', id: visible })).status).toBe(201);
+    const own = await http().post(`/api/opportunities/${opportunityId}/interest`).set('Authorization', volunteer(hidden)).send({}).expect(201);
+    expect(own.body.matchId).toBeDefined();
+  });
+
   it('finds opportunities by skill whatever the width of the characters', async () => {
     const opportunityId = await openRole(1, { details: { kind: 'volunteer_role', places: 1, schedule: {}, requiredSkills: ['ＰＣサポート'], optionalSkills: [] } });
     const res = await http().get('/api/opportunities?skill=pc%E3%82%B5%E3%83%9D%E3%83%BC%E3%83%88').set('Authorization', volunteer('someone')).expect(200);

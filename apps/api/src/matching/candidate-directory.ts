@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@tsunagi/domain';
+import { DomainError, Principal } from '@tsunagi/domain';
 import type { Candidate } from '@tsunagi/matching';
-import { organisationDecider, organisationStreamId, personDecider, personStreamId } from '@tsunagi/participants';
+import { maySeePerson, organisationDecider, organisationStreamId, personDecider, personStreamId } from '@tsunagi/participants';
 import { CommandExecutor } from '@tsunagi/platform';
 
 /**
@@ -12,10 +12,16 @@ import { CommandExecutor } from '@tsunagi/platform';
 export class CandidateDirectory {
   constructor(private readonly executor: CommandExecutor) {}
 
-  async requireMatchable(candidate: Candidate): Promise<void> {
+  /**
+   * A coordinator proposes only people they may see: those of their wards, and people of other wards who agreed
+   * to be visible to them. Anyone else answers as if the person did not exist.
+   */
+  async requireMatchable(candidate: Candidate, principal: Principal): Promise<void> {
     if (candidate.type === 'organisation') return this.requireActiveOrganisation(candidate.id);
     const { state } = await this.executor.load(personDecider, personStreamId(candidate.id));
-    if (state.status === 'none') throw new DomainError('person.not_found', 'not_found');
+    if (state.status === 'none' || !maySeePerson(principal, { personId: candidate.id, ward: state.profile!.ward, consents: state.profile!.consents })) {
+      throw new DomainError('person.not_found', 'not_found');
+    }
     if (state.status !== 'active') throw new DomainError('person.inactive', 'conflict');
   }
 

@@ -45,7 +45,7 @@ export class ChangeOpportunityHandler implements ICommandHandler<ChangeOpportuni
       command: build,
       authorize: (command, state) => authorizeOpportunityCommand(context.principal, command, state),
       verify: async () => {
-        if (requires.matchableCandidate) await this.candidates.requireMatchable(requires.matchableCandidate);
+        if (requires.matchableCandidate) await this.candidates.requireMatchable(requires.matchableCandidate, context.principal);
         if (requires.activeOrganisationId) await this.candidates.requireActiveOrganisation(requires.activeOrganisationId);
       },
     });
