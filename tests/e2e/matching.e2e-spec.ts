@@ -186,8 +186,15 @@ describe('matching through the API (real SQLite store and Redis)', () => {
     expect(own.body.matchId).toBeDefined();
   });
 
-  it('finds opportunities by skill whatever the width of the characters', async () => {
-    const opportunityId = await openRole(1, { details: { kind: 'volunteer_role', places: 1, schedule: {}, requiredSkills: ['ＰＣサポート'], optionalSkills: [] } });
+  it('finds opportunities by skill whatever the width of the characters, and by a synonym in either language', async () => {
+    const free = await openRole(1, { details: { kind: 'volunteer_role', places: 1, schedule: {}, requiredSkills: ['ＬＥＤ工作'], optionalSkills: [] } });
+    const byWidth = await http().get(`/api/opportunities?skill=${encodeURIComponent('led工作')}`).set('Authorization', volunteer('someone')).expect(200);
+    expect(byWidth.body.items.map((o: { opportunityId: string }) => o.opportunityId)).toEqual([free]);
+    const cooking = await openRole(1, { details: { kind: 'volunteer_role', places: 1, schedule: {}, requiredSkills: ['料理'], optionalSkills: [] } });
+    const bySynonym = await http().get('/api/opportunities?skill=cooking&limit=500').set('Authorization', volunteer('someone')).expect(200);
+    expect(bySynonym.body.items.map((o: { opportunityId: string }) => o.opportunityId)).toContain(cooking);
+    expect(bySynonym.body.items.find((o: { opportunityId: string }) => o.opportunityId === cooking).details.requiredSkills).toEqual(['cooking']);
+  });
     const res = await http().get('/api/opportunities?skill=pc%E3%82%B5%E3%83%9D%E3%83%BC%E3%83%88').set('Authorization', volunteer('someone')).expect(200);
     expect(res.body.items.map((o: { opportunityId: string }) => o.opportunityId)).toEqual([opportunityId]);
   });

@@ -42,7 +42,7 @@ describe('participants through the API (real SQLite store and Redis)', () => {
         displayName: 'カワサキ 花子',
         contactEmail: 'hanako@example.jp',
         ward: 'nakahara',
-        skills: ['調理', 'it'],
+        skills: ['cooking', 'it'],
         themes: ['child_rearing'],
         availability: { days: ['weekend'], timeBands: ['morning'], hoursPerMonth: 8 },
         languages: ['ja'],

@@ -3,3 +3,4 @@ export * from './text';
 export * from './wards';
 export * from './principal';
 export * from './themes';
+export * from './skills';

@@ -13,7 +13,7 @@ const profile: PersonProfile = {
   displayName: '川崎 花子',
   contactEmail: 'hanako@example.jp',
   ward: 'nakahara',
-  skills: ['調理', 'it'],
+  skills: ['手芸', 'it'],
   themes: ['child_rearing', 'elderly'],
   availability: { days: ['weekend'], timeBands: ['morning', 'afternoon'], hoursPerMonth: 8 },
   languages: ['ja', 'en'],
@@ -52,7 +52,7 @@ describe('person decider', () => {
             ...profile,
             displayName: 'カワサキ 花子',
             contactEmail: 'hanako@example.jp',
-            skills: ['it', '調理', 'デザイン'],
+            skills: ['it', 'cooking', 'design'],
             themes: ['child_rearing', 'elderly'],
             availability: { days: ['weekday', 'weekend'], timeBands: ['morning', 'evening'], hoursPerMonth: 0 },
             languages: ['ja', 'vi'],
@@ -114,7 +114,7 @@ describe('person decider', () => {
     it('records only the fields that changed', () => {
       given([registered()])
         .when(cmd('UpdatePersonProfile', { changes: { displayName: '川崎 花子', ward: 'tama', skills: ['調理', 'ＩＴ', 'Design'] } }))
-        .then([ev('PersonProfileUpdated', { changes: { ward: 'tama', skills: ['調理', 'it', 'design'] } })]);
+        .then([ev('PersonProfileUpdated', { changes: { ward: 'tama', skills: ['cooking', 'it', 'design'] } })]);
     });
 
     it('replaces nested values whole', () => {
@@ -132,7 +132,7 @@ describe('person decider', () => {
             changes: {
               displayName: '川崎　花子',
               contactEmail: 'ＨＡＮＡＫＯ@example.JP',
-              skills: ['調理', 'ＩＴ', 'it'],
+              skills: ['手芸', 'ＩＴ', 'it'],
               themes: ['elderly', 'child_rearing'],
               availability: { hoursPerMonth: 8, timeBands: ['afternoon', 'morning'], days: ['weekend'] },
               languages: ['en', 'ja', 'en'],

@@ -1,4 +1,4 @@
-import { DomainError, normaliseTags, normaliseText } from '@tsunagi/domain';
+import { DomainError, normaliseSkills, normaliseText } from '@tsunagi/domain';
 
 /** Throws `<context>.invalid` naming the field (or a sub-field: `availability.hoursPerMonth`). */
 export type Fail = (subField?: string) => never;
@@ -85,9 +85,9 @@ export const setOf =
     return set.length >= min ? set : fail();
   };
 
-/** Free tags (Japanese or English): NFKC, lower-cased, de-duplicated; the person's order is kept. */
+/** Skills (Japanese or English): NFKC, lower-cased, folded onto the shared taxonomy, de-duplicated; order kept. */
 export function tags(values: string[], fail: Fail): string[] {
-  return Array.isArray(values) && values.every((value) => typeof value === 'string') ? normaliseTags(values) : fail();
+  return Array.isArray(values) && values.every((value) => typeof value === 'string') ? normaliseSkills(values) : fail();
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

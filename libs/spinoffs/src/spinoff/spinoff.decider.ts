@@ -1,4 +1,4 @@
-import { Decider, DomainError, THEMES, WARDS, normaliseTags, normaliseText } from '@tsunagi/domain';
+import { Decider, DomainError, THEMES, WARDS, normaliseSkills, normaliseText } from '@tsunagi/domain';
 import type { SpinOffCommand, SpinOffCommandType } from './spinoff.commands';
 import type { SpinOffEvent } from './spinoff.events';
 import {
@@ -156,7 +156,7 @@ function places(value: unknown): number {
 
 function skills(values: unknown): string[] {
   if (!Array.isArray(values) || values.some((value) => typeof value !== 'string')) throw invalid('requiredSkills');
-  return normaliseTags(values as string[]);
+  return normaliseSkills(values as string[]);
 }
 
 function decide(command: SpinOffCommand, state: SpinOffState): SpinOffEvent[] {

@@ -1,17 +1,17 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Patch, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { normaliseTags, normaliseText } from '@tsunagi/domain';
+import { normaliseSkills, normaliseText } from '@tsunagi/domain';
 import type { OpportunityDetails } from '@tsunagi/matching';
 import { CommandRequest, Roles, commandContextOf, newIdFor } from '@tsunagi/platform';
 import { ChangeOpportunity } from '../change-opportunity.command';
 import { NoInputRequestDto, ReasonRequestDto } from '../../common/no-input.request.dto';
 import { DetailsDto, OpenOpportunityRequestDto, UpdateOpportunityRequestDto } from './opportunity.request.dto';
 
-/** Skills are compared and indexed, so they are stored NFKC-normalised (ＩＴ and IT are one skill). */
+/** Skills are compared and indexed, so they are stored canonical (ＩＴ, IT and パソコン are one skill). */
 function normaliseDetails(details: DetailsDto): OpportunityDetails {
   if (details.kind !== 'volunteer_role') return { ...details };
-  return { ...details, schedule: { ...details.schedule }, requiredSkills: normaliseTags(details.requiredSkills), optionalSkills: normaliseTags(details.optionalSkills) };
+  return { ...details, schedule: { ...details.schedule }, requiredSkills: normaliseSkills(details.requiredSkills), optionalSkills: normaliseSkills(details.optionalSkills) };
 }
 
 const IDEMPOTENCY = ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe writes: the same key and body return the first response.' });

@@ -3,7 +3,7 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import type Database from 'better-sqlite3';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { THEMES, WARDS, normaliseTag } from '@tsunagi/domain';
+import { THEMES, WARDS, canonicalSkill } from '@tsunagi/domain';
 import { OPPORTUNITY_KINDS } from '@tsunagi/matching';
 import { MatchingQueries, OpportunityFilter, OpportunityView } from '@tsunagi/projections';
 import { PageRequestDto, page } from '../../common/page.request.dto';
@@ -32,7 +32,7 @@ export class ListOpportunitiesHandler implements IQueryHandler<ListOpportunities
   }
 
   async execute({ filter }: ListOpportunitiesQuery) {
-    const rows = this.queries.opportunities({ ...filter, skill: filter.skill === undefined ? undefined : normaliseTag(filter.skill), limit: filter.limit + 1 });
+    const rows = this.queries.opportunities({ ...filter, skill: filter.skill === undefined ? undefined : canonicalSkill(filter.skill), limit: filter.limit + 1 });
     return page(rows, filter.limit, (o) => o.opportunityId);
   }
 }

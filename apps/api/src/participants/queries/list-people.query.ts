@@ -3,7 +3,7 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import type Database from 'better-sqlite3';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { Principal, THEMES, WARDS, normaliseTag } from '@tsunagi/domain';
+import { Principal, THEMES, WARDS, canonicalSkill } from '@tsunagi/domain';
 import { ParticipantsQueries, PeopleFilter, PeopleVisibility, PersonView } from '@tsunagi/projections';
 import { PageRequestDto, page } from '../../common/page.request.dto';
 import { READ_MODELS } from '../../projections/projections.service';
@@ -55,7 +55,7 @@ export class ListPeopleHandler implements IQueryHandler<ListPeopleQuery> {
   }
 
   async execute({ principal, filter }: ListPeopleQuery) {
-    const skill = filter.skill === undefined ? undefined : normaliseTag(filter.skill);
+    const skill = filter.skill === undefined ? undefined : canonicalSkill(filter.skill);
     const rows = this.queries.people(peopleVisibilityOf(principal), { ...filter, skill, limit: filter.limit + 1 });
     const result = page(rows, filter.limit, (p) => p.personId);
     // The query already scoped the rows; the policy has the last word on each (and on its contact details).
