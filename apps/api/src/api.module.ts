@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AppConfig, AuthGuard, IdempotencyInterceptor, PlatformModule, ProblemDetailsFilter } from '@tsunagi/platform';
 import { MatchingModule } from './matching/matching.module';
+import { MeetingsModule } from './meetings/meetings.module';
 import { SdcsModule } from './sdcs/sdcs.module';
 import { ParticipantsModule } from './participants/participants.module';
 import { HealthController } from './health/health.controller';
@@ -14,7 +15,7 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forRoot(config), CqrsModule.forRoot(), ProjectionsModule, StreamCatalogueModule, MatchingModule, SdcsModule, ParticipantsModule],
+      imports: [PlatformModule.forRoot(config), CqrsModule.forRoot(), ProjectionsModule, StreamCatalogueModule, MatchingModule, SdcsModule, ParticipantsModule, MeetingsModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -6,3 +6,5 @@ export * from './matching/matching.projection';
 export * from './matching/matching.queries';
 export * from './participants/participants.projection';
 export * from './participants/participants.queries';
+export * from './meetings/meetings.projection';
+export * from './meetings/meetings.queries';
