@@ -103,6 +103,8 @@ function decide(command: MeetingCommand, state: MeetingState): MeetingEvent[] {
     }
     case 'CancelMeetingRegistration': {
       requireStatus(state, command.type, 'scheduled');
+      // After the end, a registration is history (a no-show is a no-show), and nobody can be promoted into it.
+      if (Date.parse(command.at) >= Date.parse(state.schedule!.endsAt)) throw new DomainError('meeting.over', 'conflict');
       const { personId } = command;
       if (state.waitlist.includes(personId)) return [{ type: 'MeetingRegistrationCancelled', data: { ...base, personId, wasWaitlisted: true } }];
       if (!state.registered.includes(personId)) throw new DomainError('meeting.not_registered', 'not_found');

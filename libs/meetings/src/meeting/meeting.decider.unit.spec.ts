@@ -91,6 +91,7 @@ describe('meeting decider', () => {
       const waiting = [...full, e('WaitlistedForMeeting', { personId: 'c', waitlistPosition: 1 })];
       given(waiting).when(c('CancelMeetingRegistration', { personId: 'c' })).then([e('MeetingRegistrationCancelled', { personId: 'c', wasWaitlisted: true })]);
       given(waiting).when(c('CancelMeetingRegistration', { personId: 'zz' })).thenFails('meeting.not_registered');
+      given(waiting).when(c('CancelMeetingRegistration', { personId: 'a', at: '2026-05-20T21:00:00+09:00' })).thenFails('meeting.over');
     });
     it('more places promote as many waiting people; fewer places than registered is refused', () => {
       const waiting = [...full, e('WaitlistedForMeeting', { personId: 'c', waitlistPosition: 1 }), e('WaitlistedForMeeting', { personId: 'd', waitlistPosition: 2 })];

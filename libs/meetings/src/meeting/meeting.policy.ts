@@ -15,7 +15,7 @@ export function authorizeMeetingCommand(principal: Principal, command: MeetingCo
   const sdc = command.type === 'ProposeMeeting' || command.type === 'ScheduleNewMeeting' ? command.sdc : state.proposal?.sdc;
   if (!sdc) return; // no such meeting: the decider answers meeting.not_found
   const coordinator = principal.role === 'coordinator' && principal.wards.includes(sdc);
-  const self = 'personId' in command && principal.personId === command.personId;
+  const self = 'personId' in command && !!principal.personId && principal.personId === command.personId;
   let allowed: boolean;
   switch (command.type) {
     case 'ProposeMeeting':

@@ -54,6 +54,12 @@ describe('meeting policy', () => {
       });
     }
   }
+  it('a token without a person is never "self"', () => {
+    const noPerson: Principal = { subject: 'v', role: 'volunteer', wards: [], organisationIds: [] };
+    const register = { type: 'RegisterForMeeting', ...base, personId: undefined } as unknown as MeetingCommand;
+    expect(() => authorizeMeetingCommand(noPerson, register, state)).toThrow();
+  });
+
   it('a proposal is made in one’s own name; analysts never propose', () => {
     const propose = (subject: string, personId?: string) => ({ type: 'ProposeMeeting', ...base, ...proposal, proposer: { subject, personId } }) as MeetingCommand;
     const empty = fold(meetingDecider, []);

@@ -91,6 +91,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 const MAX_FIELD_LENGTH = 100;
 
 /** Flattens class-validator errors to `{ field, rules }`, without echoing the rejected values. */
+const MAX_ERRORS_SHOWN = 20;
+
 export function validationProblem(errors: ValidationError[]): ApiError {
   const flat: { field: string; rules: string[] }[] = [];
   const walk = (list: ValidationError[], path: string) => {
@@ -102,5 +104,7 @@ export function validationProblem(errors: ValidationError[]): ApiError {
     }
   };
   walk(errors, '');
-  return new ApiError(400, 'validation.failed', {}, { errors: flat });
+  // A hostile body can fail thousands of rules; the first few tell the client what to fix.
+  const shown = flat.slice(0, MAX_ERRORS_SHOWN);
+  return new ApiError(400, 'validation.failed', {}, { errors: shown, ...(flat.length > shown.length ? { moreErrors: flat.length - shown.length } : {}) });
 }
