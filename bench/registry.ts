@@ -13,4 +13,5 @@ export interface RegisteredBenchmark {
  */
 export const BENCHMARKS: readonly RegisteredBenchmark[] = [
   { name: 'event-store', load: async () => (await import('./event-store.bench')).benchmark },
+  { name: 'commands', load: async () => (await import('./commands.bench')).benchmark },
 ];

@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AppConfig, AuthGuard, IdempotencyInterceptor, PlatformModule, ProblemDetailsFilter } from '@tsunagi/platform';
 import { MatchingModule } from './matching/matching.module';
 import { MeetingsModule } from './meetings/meetings.module';
+import { SpinOffsModule } from './spinoffs/spinoffs.module';
 import { SdcsModule } from './sdcs/sdcs.module';
 import { ParticipantsModule } from './participants/participants.module';
 import { HealthController } from './health/health.controller';
@@ -15,7 +16,7 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forRoot(config), CqrsModule.forRoot(), ProjectionsModule, StreamCatalogueModule, MatchingModule, SdcsModule, ParticipantsModule, MeetingsModule],
+      imports: [PlatformModule.forRoot(config), CqrsModule.forRoot(), ProjectionsModule, StreamCatalogueModule, MatchingModule, SdcsModule, ParticipantsModule, MeetingsModule, SpinOffsModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

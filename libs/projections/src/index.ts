@@ -8,3 +8,5 @@ export * from './participants/participants.projection';
 export * from './participants/participants.queries';
 export * from './meetings/meetings.projection';
 export * from './meetings/meetings.queries';
+export * from './spinoffs/spinoffs.projection';
+export * from './spinoffs/spinoffs.queries';

@@ -65,6 +65,8 @@ export class SqliteEventStore implements EventStore {
     byEventId: Database.Statement<[string], EventRow>;
     insert: Database.Statement;
     head: Database.Statement<[], { head: number | null }>;
+    streamForwards: Database.Statement<[string, number, number], EventRow>;
+    streamBackwards: Database.Statement<[string, number, number], EventRow>;
   };
   private readonly appendTransaction: (streamId: string, events: readonly NewEvent[], expected: ExpectedRevision) => AppendResult;
 
@@ -86,6 +88,8 @@ export class SqliteEventStore implements EventStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       head: this.db.prepare('SELECT max(position) AS head FROM events'),
+      streamForwards: this.db.prepare(`SELECT ${ROW_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`),
+      streamBackwards: this.db.prepare(`SELECT ${ROW_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
     };
     const tx = this.db.transaction(this.appendInTransaction.bind(this));
     // IMMEDIATE takes the write lock before reading the stream head, so two processes never decide on the same head.
@@ -177,12 +181,7 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const backwards = options.direction === 'backwards';
     const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
-    const rows = this.db
-      .prepare(
-        `SELECT ${ROW_COLUMNS} FROM events WHERE stream_id = ? AND revision ${backwards ? '<=' : '>='} ?
-         ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT ?`,
-      )
-      .all(streamId, from, options.maxCount ?? -1) as EventRow[];
+    const rows = (backwards ? this.statements.streamBackwards : this.statements.streamForwards).all(streamId, from, options.maxCount ?? -1) as EventRow[];
     return rows.map((row) => this.toRecorded(row));
   }
 

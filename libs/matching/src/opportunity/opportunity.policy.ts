@@ -15,6 +15,7 @@ const isCandidate = (principal: Principal, candidate: Candidate) =>
  * Who may run which command on which opportunity, decided on the state the command will be decided on:
  * coordinators act in their wards, representatives for their organisation, a volunteer (or partner
  * organisation) only on matches proposed to them. Analysts never write. Admins may do everything.
+ * A ward's coordinators may also confirm: an SDC's own opportunities (spin-off roles) have no representative.
  */
 export function authorizeOpportunityCommand(principal: Principal, command: OpportunityCommand, state: OpportunityState): void {
   if (principal.role === 'admin') return;
@@ -58,8 +59,6 @@ export function authorizeOpportunityCommand(principal: Principal, command: Oppor
       allowed = !match || candidate;
       break;
     case 'ConfirmMatch':
-      allowed = owner;
-      break;
     case 'StartMatch':
     case 'ApproveHours':
     case 'CompleteMatch':

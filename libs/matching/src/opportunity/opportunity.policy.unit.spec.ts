@@ -57,7 +57,7 @@ const allowed: Record<string, string[]> = {
   AcceptMatch: ['admin', 'volunteer (candidate)'],
   DeclineMatch: ['admin', 'volunteer (candidate)'],
   WithdrawMatch: ['admin', 'coordinator (own ward)'],
-  ConfirmMatch: ['admin', 'organisation (own)'],
+  ConfirmMatch: ['admin', 'coordinator (own ward)', 'organisation (own)'],
   StartMatch: ['admin', 'coordinator (own ward)', 'organisation (own)'],
   LogHours: ['admin', 'volunteer (candidate)'],
   EndMatchEarly: ['admin', 'coordinator (own ward)', 'organisation (own)', 'volunteer (candidate)'],

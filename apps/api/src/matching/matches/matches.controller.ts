@@ -118,8 +118,8 @@ export class MatchesController {
 
   @Post('matches/:matchId/confirm')
   @HttpCode(200)
-  @Roles('organisation', 'admin')
-  @ApiOperation({ summary: 'The organisation confirms an accepted volunteer or pro-bono match' })
+  @Roles('organisation', 'coordinator', 'admin')
+  @ApiOperation({ summary: 'The organisation (or the ward’s coordinator) confirms an accepted volunteer or pro-bono match' })
   confirm(@Param('opportunityId', uuid) o: string, @Param('matchId', uuid) m: string, @Body() _b: NoInputRequestDto, @Req() r: CommandRequest) {
     return this.run(r, o, m, 'ConfirmMatch', {});
   }
