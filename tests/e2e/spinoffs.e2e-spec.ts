@@ -166,6 +166,9 @@ describe('spin-off projects through the API (real SQLite store and Redis)', () =
     expect([premature.status, premature.body.code]).toEqual([409, 'spinoff.exit_strategy_required']);
     await step(spinOffId, 'exit-strategy', coordinator, { strategy: 'runs_on_its_own', note: '保護者会で運営する' }).expect(200);
     const done = await step(spinOffId, 'complete', volunteer(initiator), { summary: '保護者会の自主運営に移行した' }).expect(200);
+    // An ended project takes no more people: its role's opportunity is closed with it.
+    const ended = await api.store.readStream(`opportunity-${opportunityId}`);
+    expect(ended.at(-1)).toMatchObject({ type: 'OpportunityClosed', data: { reason: 'spin-off completed' } });
 
     const view = await http().get(`/api/spinoffs/${spinOffId}?minPosition=${done.body.position}`).set('Authorization', analyst).expect(200);
     expect(view.body).toMatchObject({

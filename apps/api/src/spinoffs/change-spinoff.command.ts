@@ -1,5 +1,9 @@
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { Logger } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { DomainError } from '@tsunagi/domain';
 import { CommandContext, CommandExecutor } from '@tsunagi/platform';
+import { ChangeOpportunity } from '../matching/change-opportunity.command';
+import { onBehalfOf } from './spinoff-roles.command';
 import { MeetingOutcomeRef, SpinOffCommand, SpinOffState, authorizeSpinOffCommand, spinOffDecider, spinOffStreamId } from '@tsunagi/spinoffs';
 import { SpinOffDirectory } from './spinoff-directory';
 
@@ -35,9 +39,12 @@ export class ChangeSpinOff extends Command<SpinOffWriteResult> {
 
 @CommandHandler(ChangeSpinOff)
 export class ChangeSpinOffHandler implements ICommandHandler<ChangeSpinOff, SpinOffWriteResult> {
+  private readonly logger = new Logger('spinoffs');
+
   constructor(
     private readonly executor: CommandExecutor,
     private readonly directory: SpinOffDirectory,
+    private readonly commandBus: CommandBus,
   ) {}
 
   async execute({ spinOffId, context, build, ids, requires }: ChangeSpinOff): Promise<SpinOffWriteResult> {
@@ -51,6 +58,30 @@ export class ChangeSpinOffHandler implements ICommandHandler<ChangeSpinOff, Spin
         if (requires.people) await this.directory.requirePeople(requires.people);
       },
     });
+    if (result.state.status === 'completed' || result.state.status === 'closed') await this.closeRoleOpportunities(result.state, context);
     return { spinOffId, ...ids, position: result.position, revision: result.revision };
+  }
+
+  /**
+   * An ended project takes no more people: the opportunities of its open roles are closed too. Closing an
+   * already closed one is fine, so a retry of the same request (which replays the spin-off's answer) finishes
+   * what a crash interrupted.
+   */
+  private async closeRoleOpportunities(state: SpinOffState, context: CommandContext): Promise<void> {
+    for (const role of Object.values(state.roles).filter((r) => r.open)) {
+      try {
+        await this.commandBus.execute(
+          new ChangeOpportunity(role.opportunityId, onBehalfOf(context, `role-opportunity-ended:${role.roleId}`), (at) => ({
+            type: 'CloseOpportunity',
+            opportunityId: role.opportunityId,
+            by: 'system',
+            at,
+            reason: `spin-off ${state.status}`,
+          })),
+        );
+      } catch (error) {
+        if (!(error instanceof DomainError && error.code === 'opportunity.closed')) this.logger.error(`Could not close opportunity ${role.opportunityId}: ${String(error)}`);
+      }
+    }
   }
 }

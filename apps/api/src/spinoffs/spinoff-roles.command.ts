@@ -19,7 +19,7 @@ const SYSTEM: Principal = { subject: 'system', role: 'admin', wards: [], organis
  * two streams' events trace back to one request. Event ids are unique across streams and, under an
  * Idempotency-Key, derived from it: the opportunity's events get a scope of their own.
  */
-function onBehalfOf(context: CommandContext, purpose: string): CommandContext {
+export function onBehalfOf(context: CommandContext, purpose: string): CommandContext {
   return {
     principal: SYSTEM,
     correlationId: context.correlationId,
