@@ -1,5 +1,7 @@
 import request, { Response } from 'supertest';
+import type { Ward } from '@tsunagi/domain';
 import { newId } from '@tsunagi/event-store';
+import { sdcOrganisationId } from '@tsunagi/meetings';
 import type { IssueTokenRequest } from '@tsunagi/platform';
 import { TestApi, startTestApi } from '../support/test-api';
 import { organisationBody, personBody, volunteerRoleBody } from '../support/fixtures';
@@ -31,11 +33,12 @@ import {
  *
  * Notation (see LEGEND): A allowed (2xx) · L listed · X left out of the list · F 403 auth.forbidden ·
  * H 404 hidden · U 401 · C 409/422 (past authorization, refused by a domain rule) · +c/-c with/without
- * contact details · +m/-m with/without the opportunity's matches.
+ * contact details · +m/-m with/without the opportunity's matches · +p/-p with/without a meeting's proposer ·
+ * +r/-r with/without its registrations and attendance · +i/-i a lineage with person ids / with counts.
  *
  * A route of the OpenAPI document that has no row here fails the first test: a new route must declare who may
- * call it. Beyond each cell's class, every 2xx answer is searched for persons, contact details and matches the
- * caller may not have (tests/support/permission-matrix.ts: leaksIn).
+ * call it. Beyond each cell's class, every 2xx answer is searched for persons, contact details, matches, meeting
+ * proposers, registrations and lineage people the caller may not have (tests/support/permission-matrix.ts: leaksIn).
  */
 const MATRIX: Record<string, string> = {
   // ---------------------------------------------------------------------------------------------------- reads
@@ -62,6 +65,27 @@ const MATRIX: Record<string, string> = {
   'GET /api/organisations/{organisationId}': /*         */ '  A+c A+c | A-c A-c | A+c A+c  | A+c A+c | A+c A+c | A+c A+c | A+c A+c | A+c A+c | U   U',
   'GET /api/sdcs': /*                                   */ '  A   A   | A   A   | A   A    | A   A   | A   A   | A   A   | A   A   | A   A   | U   U',
   'GET /api/sdcs/{ward}': /*                            */ '  A   A   | A   A   | A   A    | A   A   | A   A   | A   A   | A   A   | A   A   | U   U',
+  // Meetings are public to anyone signed in. Own = the nakahara SDC's meeting, other = asao's: each proposed by the side's
+  // person, held (the side's person registered and checked in) and closed. Who proposed it only for those who run it
+  // (the SDC's coordinators, admins) and the proposer; its registrations and attendance only for those who run it.
+  'GET /api/meetings': /*                               */ '  L+p L+p | L-p L-p | L+p L-p  | L-p L+p | L-p L-p | L-p L-p | L+p L-p | L-p L+p | U   U',
+  'GET /api/meetings/{meetingId}':
+    /*                                                  */ '  A+p+r A+p+r | A-p-r A-p-r | A+p+r A-p-r | A-p-r A+p+r | A-p-r A-p-r | A-p-r A-p-r | A+p-r A-p-r | A-p-r A+p-r | U U',
+  // … a proposal by the side's organisation's representative: they see who proposed it too.
+  'GET /api/meetings/{meetingId} #proposed by a representative':
+    /*                                                  */ '  A+p+r A+p+r | A-p-r A-p-r | A+p+r A-p-r | A-p-r A+p+r | A+p-r A-p-r | A-p-r A+p-r | A-p-r A-p-r | A-p-r A-p-r | U U',
+  // A person's meetings (object = the side's person and their meeting): themself, admins, coordinators who may see the person.
+  'GET /api/people/{personId}/meetings': /*             */ '  A+p A+p | F   F   | A+p A-p  | H   A+p | H   H   | H   H   | A+p H   | H   A+p | U   U',
+  // Spin-offs are public to anyone signed in (person ids are pseudonymous). Own = a nakahara spin-off from the own
+  // meeting, initiated by the own person, launched, with a role a person of the side was matched to; other = asao's.
+  'GET /api/spinoffs': /*                               */ '  L   L   | L   L   | L   L    | L   L   | L   L   | L   L   | L   L   | L   L   | U   U',
+  'GET /api/spinoffs/{spinOffId}': /*                   */ '  A   A   | A   A   | A   A    | A   A   | A   A   | A   A   | A   A   | A   A   | U   U',
+  'GET /api/spinoffs/{spinOffId}/origin': /*            */ '  A+p A+p | A-p A-p | A+p A-p  | A-p A+p | A-p A-p | A-p A-p | A+p A-p | A-p A+p | U   U',
+  // The lineage of the side's meeting: person ids for coordinators (of any ward) and admins, counts for everyone else.
+  'GET /api/meetings/{meetingId}/lineage': /*           */ '  A+i A+i | A-i A-i | A+i A+i  | A+i A+i | A-i A-i | A-i A-i | A-i A-i | A-i A-i | U   U',
+  // A person's spin-offs (object = the side's person): the same rule as their meetings and profile: themself, admins,
+  // coordinators who may see the person.
+  'GET /api/people/{personId}/spinoffs': /*             */ '  A   A   | F   F   | A   A    | H   A   | F   F   | F   F   | A   H   | H   A   | U   U',
   'GET /api/admin/projections': /*                      */ '  A   A   | F   F   | F   F    | F   F   | F   F   | F   F   | F   F   | F   F   | U   U',
   'GET /api/admin/streams': /*                          */ '  A   A   | F   F   | F   F    | F   F   | F   F   | F   F   | F   F   | F   F   | U   U',
   'GET /api/admin/streams/categories': /*               */ '  A   A   | F   F   | F   F    | F   F   | F   F   | F   F   | F   F   | F   F   | U   U',
@@ -97,8 +121,12 @@ const MATRIX: Record<string, string> = {
     /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
   'POST /api/opportunities/{opportunityId}/matches/{matchId}/expire':
     /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
+  // A coordinator of the opportunity's ward confirms, as a representative of the owning organisation does.
   'POST /api/opportunities/{opportunityId}/matches/{matchId}/confirm':
-    /*                                                  */ '  A   A   | F   F   | F   F    | F   F   | A   F   | F   A   | F   F   | F   F   | U   U',
+    /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | A   F   | F   A   | F   F   | F   F   | U   U',
+  // … which is how a spin-off role is filled: its opportunity is the SDC's organisation's, which has no representative here.
+  'POST /api/opportunities/{opportunityId}/matches/{matchId}/confirm #spin-off role':
+    /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
   'POST /api/opportunities/{opportunityId}/matches/{matchId}/start':
     /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | A   F   | F   A   | F   F   | F   F   | U   U',
   'POST /api/opportunities/{opportunityId}/matches/{matchId}/hours':
@@ -138,6 +166,74 @@ const MATRIX: Record<string, string> = {
   'DELETE /api/organisations/{organisationId}/representatives/{personId}':
     /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | A   F   | F   A   | F   F   | F   F   | U   U',
 
+  // ---------------------------------------------------------------------------------------------------- meetings
+  // Object = the SDC (own nakahara, other asao) and, where a person is named, the side's person. Anyone signed in but
+  // analysts proposes (in their own name) to any SDC; the SDC's coordinators schedule, decide, run and close.
+  'POST /api/sdcs/{ward}/meetings': /*                  */ '  A   A   | F   F   | A   A    | A   A   | A   A   | A   A   | A   A   | A   A   | U   U',
+  'POST /api/sdcs/{ward}/meetings/scheduled': /*        */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
+  'POST /api/sdcs/{ward}/meeting-series': /*            */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
+  // A proposal by the side's person.
+  'POST /api/meetings/{meetingId}/approve': /*          */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
+  'POST /api/meetings/{meetingId}/reject': /*           */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
+  'POST /api/meetings/{meetingId}/withdraw': /*         */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
+  // … and one by the side's organisation's representative.
+  'POST /api/meetings/{meetingId}/withdraw #proposed by a representative':
+    /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | A   F   | F   A   | F   F   | F   F   | U   U',
+  // A scheduled meeting (started, for closing).
+  'POST /api/meetings/{meetingId}/reschedule': /*       */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
+  'POST /api/meetings/{meetingId}/cancel': /*           */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
+  'POST /api/meetings/{meetingId}/close': /*            */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
+  // Registering the side's person: themself, or a coordinator of the SDC for anyone.
+  'POST /api/meetings/{meetingId}/registrations': /*    */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
+  // Naming nobody: a volunteer registers themself at any SDC's meeting; anyone else must name someone (422).
+  'POST /api/meetings/{meetingId}/registrations #themself':
+    /*                                                  */ '  C   C   | F   F   | C   C    | C   C   | F   F   | F   F   | A   A   | A   A   | U   U',
+  // Naming an id nobody registered: only those who may register someone else learn that nobody has it.
+  'POST /api/meetings/{meetingId}/registrations #person nobody registered':
+    /*                                                  */ '  H   H   | F   F   | H   F    | F   H   | F   F   | F   F   | F   F   | F   F   | U   U',
+  'DELETE /api/meetings/{meetingId}/registrations/{personId}':
+    /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
+  'POST /api/meetings/{meetingId}/check-ins': /*        */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
+
+  // ---------------------------------------------------------------------------------------------------- spin-offs
+  // Object = a spin-off of the side's ward (own nakahara, other asao) from the side's meeting, initiated by the side's
+  // person (an organiser from the proposal on). Representatives have no say; analysts never write.
+  'POST /api/spinoffs': /*                              */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
+  'POST /api/spinoffs/{spinOffId}/acknowledge': /*      */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
+  'POST /api/spinoffs/{spinOffId}/launch': /*           */ '  A   A   | F   F   | F   F    | F   F   | F   F   | F   F   | A   F   | F   A   | U   U',
+  // … an initiator who has left may still launch it.
+  'POST /api/spinoffs/{spinOffId}/launch #initiator who left':
+    /*                                                  */ '  A   A   | F   F   | F   F    | F   F   | F   F   | F   F   | A   F   | F   A   | U   U',
+  'POST /api/spinoffs/{spinOffId}/close': /*            */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
+  'POST /api/spinoffs/{spinOffId}/complete': /*         */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
+  'POST /api/spinoffs/{spinOffId}/milestones': /*       */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
+  // … an organiser who has left runs it no more.
+  'POST /api/spinoffs/{spinOffId}/milestones #organiser who left':
+    /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
+  'POST /api/spinoffs/{spinOffId}/milestones/{milestoneId}/reach':
+    /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
+  'POST /api/spinoffs/{spinOffId}/exit-strategy': /*    */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
+  'POST /api/spinoffs/{spinOffId}/roles': /*            */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
+  'POST /api/spinoffs/{spinOffId}/roles/{roleId}/close':
+    /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
+  // Members. Here the side's spin-off was started by someone else: the side's person joins as a supporter
+  // (themself, or added by a coordinator), …
+  'POST /api/spinoffs/{spinOffId}/members': /*          */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
+  // … as an organiser (only an organiser or a coordinator makes organisers: nobody takes a project over by joining),
+  'POST /api/spinoffs/{spinOffId}/members #as organiser':
+    /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
+  // … and leaves (themself, or removed by a coordinator).
+  'DELETE /api/spinoffs/{spinOffId}/members/{personId}':
+    /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
+  // On the side's person's own spin-off, its organiser adds and removes someone else.
+  'POST /api/spinoffs/{spinOffId}/members #by an organiser':
+    /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
+  'DELETE /api/spinoffs/{spinOffId}/members/{personId} #by an organiser':
+    /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
+  // Adding an id nobody registered: only those who may add someone else learn that nobody has it.
+  'POST /api/spinoffs/{spinOffId}/members #person nobody registered':
+    /*                                                  */ '  H   H   | F   F   | H   F    | F   H   | F   F   | F   F   | H   F   | F   H   | U   U',
+
   // ---------------------------------------------------------------------------------------------------- SDCs and operations
   // Object = the SDC's ward. Who coordinates an SDC is an admin's decision.
   'POST /api/sdcs/{ward}/coordinators': /*              */ '  A   A   | F   F   | F   F    | F   F   | F   F   | F   F   | F   F   | F   F   | U   U',
@@ -166,7 +262,7 @@ interface Prepared {
   after?: (res: Response) => Promise<void>;
 }
 
-const ward = (side: Side) => (side === 'own' ? 'nakahara' : 'asao');
+const ward = (side: Side): Ward => (side === 'own' ? 'nakahara' : 'asao');
 const ADMIN: IssueTokenRequest = { role: 'admin', subject: 'matrix-setup' };
 const CONSENTS = {
   base: { own: { mayBeContacted: true, visibleToOtherWards: false }, other: { mayBeContacted: false, visibleToOtherWards: true } },
@@ -174,6 +270,29 @@ const CONSENTS = {
   closed: { own: { mayBeContacted: false, visibleToOtherWards: false }, other: { mayBeContacted: false, visibleToOtherWards: false } },
 } as const;
 type PeopleSet = keyof typeof CONSENTS;
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+/** Times relative to now (the API runs on the real clock). */
+const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+const proposalBody = () => ({
+  title: 'YORIAI 子育てと食',
+  themes: ['child_rearing'],
+  purpose: '子どもの食について話しましょう',
+  preferredDates: [],
+  format: { mode: 'in_person', venue: '市民館 第1会議室' },
+  capacity: 10,
+  newcomersWelcome: true,
+});
+/** Two hours from `startsIn` from now (a negative one has started). */
+const scheduleBody = (startsIn: number, capacity = 10) => ({
+  startsAt: at(startsIn),
+  endsAt: at(startsIn + 2 * HOUR),
+  format: { mode: 'in_person', venue: '市民館 第1会議室' },
+  capacity,
+});
+const closeBody = () => ({ minutes: '子どもの食について意見交換した。', contributions: [], outcomes: [{ kind: 'idea', text: '子ども食堂を始めたい' }], anonymousAttendees: 0 });
+const roleBody = () => ({ title: '調理スタッフ', description: '土曜の朝、調理を手伝ってください。', places: 2, requiredSkills: ['調理'] });
 
 describe('permission matrix: every route × every principal × own/other object (real HTTP)', () => {
   let api: TestApi;
@@ -189,6 +308,14 @@ describe('permission matrix: every route × every principal × own/other object 
     matches: {} as Record<Side, string>,
     started: {} as Record<Side, { opportunityId: string; matchId: string }>,
     startedCollaborations: {} as Record<Side, { opportunityId: string; matchId: string }>,
+    /** A person of the side who is no one in particular: starts or joins the spin-offs the side's person is not in. */
+    bystanders: {} as Record<Side, string>,
+    /** The side's SDC's meeting: proposed by the side's person, who registered and came; closed with an outcome. */
+    meetings: {} as Record<Side, { meetingId: string; outcomeId: string }>,
+    /** The side's spin-off from that outcome, initiated by the side's person, launched, with a role the side's open person was matched to. */
+    spinoffs: {} as Record<Side, string>,
+    /** A proposal to the side's SDC by the side's organisation's representative. */
+    proposals: {} as Record<Side, string>,
   };
   const baseScope = (): Scope => ({
     ownPersonId: world.people.base.own,
@@ -262,6 +389,58 @@ describe('permission matrix: every route × every principal × own/other object 
     return { opportunityId, matchId, candidate: { type: 'person', id: personId } };
   }
 
+  /** The token of the side's person, and of the side's organisation's representative. */
+  const volunteerOf = (side: Side): IssueTokenRequest => ({ role: 'volunteer', personId: world.people.base[side] });
+  const representativeOf = (side: Side) => tokenRequestFor(side === 'own' ? 'rep:own-org' : 'rep:other-org', baseScope())!;
+
+  /** A proposal to the side's SDC, by the side's person unless told. */
+  async function proposeMeeting(side: Side, by: IssueTokenRequest = volunteerOf(side)): Promise<string> {
+    return (await send('POST', `/api/sdcs/${ward(side)}/meetings`, proposalBody(), by)).meetingId;
+  }
+
+  /** A meeting of the side's SDC scheduled at once, starting in two days unless told. */
+  async function scheduledMeeting(side: Side, startsIn = 2 * DAY): Promise<string> {
+    return (await send('POST', `/api/sdcs/${ward(side)}/meetings/scheduled`, { ...proposalBody(), schedule: scheduleBody(startsIn) })).meetingId;
+  }
+
+  /** The side's person proposes a meeting, which is held (they register and come) and closed with one outcome. */
+  async function closedMeeting(side: Side) {
+    const meetingId = await proposeMeeting(side);
+    const personId = world.people.base[side];
+    await send('POST', `/api/meetings/${meetingId}/approve`, scheduleBody(-HOUR / 2));
+    await send('POST', `/api/meetings/${meetingId}/registrations`, {}, volunteerOf(side));
+    await send('POST', `/api/meetings/${meetingId}/check-ins`, { personId });
+    const { outcomes } = await send('POST', `/api/meetings/${meetingId}/close`, closeBody());
+    return { meetingId, outcomeId: outcomes[0].outcomeId as string };
+  }
+
+  const spinOffBody = (side: Side, initiators: string[]) => ({
+    origins: [world.meetings[side]],
+    title: '子ども食堂',
+    purpose: '土曜の朝、保護者が運営する子ども食堂',
+    wards: [ward(side)],
+    themes: ['child_rearing'],
+    initiators,
+  });
+
+  /** A fresh spin-off of the side's ward from the side's meeting, initiated by the side's person unless told. */
+  async function spinOffIn(side: Side, status: 'proposed' | 'acknowledged' | 'launched', initiators = [world.people.base[side]]): Promise<string> {
+    const { spinOffId } = await send('POST', '/api/spinoffs', spinOffBody(side, initiators));
+    const steps = ['acknowledge', 'launch'].slice(0, { proposed: 0, acknowledged: 1, launched: 2 }[status]);
+    for (const action of steps) await send('POST', `/api/spinoffs/${spinOffId}/${action}`, {});
+    return spinOffId;
+  }
+
+  /** A match on a fresh role of the side's spin-off (an opportunity of the SDC's organisation), accepted by the side's open person. */
+  async function roleMatch(side: Side) {
+    const { opportunityId } = await send('POST', `/api/spinoffs/${world.spinoffs[side]}/roles`, roleBody());
+    const candidate = { type: 'person', id: world.people.open[side] };
+    const { matchId } = await send('POST', `/api/opportunities/${opportunityId}/matches`, { candidate, message: 'いかがですか' });
+    facts.matches.set(matchId, { ward: ward(side), organisationId: sdcOrganisationId(ward(side)), candidate });
+    await step(opportunityId, matchId, 'accept');
+    return { opportunityId, matchId };
+  }
+
   const scopeForPerson = (side: Side, personId: string): Partial<Scope> => (side === 'own' ? { ownPersonId: personId } : { otherPersonId: personId });
   const scopeForOrganisation = (side: Side, organisationId: string): Partial<Scope> =>
     side === 'own' ? { ownOrganisationId: organisationId } : { otherOrganisationId: organisationId };
@@ -303,6 +482,26 @@ describe('permission matrix: every route × every principal × own/other object 
   }
 
   const read = () => `minPosition=${head}`;
+
+  const proposerTag = (meeting: Record<string, unknown>) => ('proposer' in meeting ? '+p' : '-p');
+  /** A meeting comes with both its registrations and its attendance, or neither. */
+  const registrationsTag = (meeting: Record<string, unknown>) => {
+    const [registrations, attendance] = ['registrations' in meeting, 'attendance' in meeting];
+    return registrations && attendance ? '+r' : !registrations && !attendance ? '-r' : `?r(registrations ${registrations}, attendance ${attendance})`;
+  };
+  const lineageTag = (spinOff: Record<string, unknown>) =>
+    Array.isArray(spinOff.peopleWhoSteppedUp) ? '+i' : typeof spinOff.peopleWhoSteppedUp === 'number' ? '-i' : `?i(${JSON.stringify(spinOff.peopleWhoSteppedUp)})`;
+  /** A read that answers a list, observed through one of its items: `A` with the item's tag, or what is missing. */
+  function readThrough(url: string, find: (item: Record<string, unknown>) => boolean, tag: (item: Record<string, unknown>) => string): Prepared {
+    return {
+      method: 'GET',
+      url,
+      observe: async (res, token) => {
+        const item = (await allItems(res, url, token)).find(find);
+        return item ? `A${tag(item)}` : 'A (without the side’s object)';
+      },
+    };
+  }
 
   // ------------------------------------------------------------------------------------ each route, for one cell
 
@@ -354,6 +553,49 @@ describe('permission matrix: every route × every principal × own/other object 
     }),
     'GET /api/sdcs': async () => ({ method: 'GET', url: '/api/sdcs' }),
     'GET /api/sdcs/{ward}': async ({ side }) => ({ method: 'GET', url: `/api/sdcs/${ward(side)}` }),
+
+    'GET /api/meetings': async ({ side }) =>
+      listed(`/api/meetings?ward=${ward(side)}&status=closed&limit=500&${read()}`, 'meetingId', world.meetings[side].meetingId, proposerTag),
+    'GET /api/meetings/{meetingId}': async ({ side }) => ({
+      method: 'GET',
+      url: `/api/meetings/${world.meetings[side].meetingId}?${read()}`,
+      observe: (res) => `A${proposerTag(res.body)}${registrationsTag(res.body)}`,
+    }),
+    'GET /api/meetings/{meetingId} #proposed by a representative': async ({ side }) => ({
+      method: 'GET',
+      url: `/api/meetings/${world.proposals[side]}?${read()}`,
+      observe: (res) => `A${proposerTag(res.body)}${registrationsTag(res.body)}`,
+    }),
+    'GET /api/people/{personId}/meetings': async ({ side }) =>
+      readThrough(
+        `/api/people/${world.people.base[side]}/meetings?limit=500&${read()}`,
+        (item) => (item.meeting as { meetingId: string }).meetingId === world.meetings[side].meetingId,
+        (item) => proposerTag(item.meeting as Record<string, unknown>),
+      ),
+    'GET /api/spinoffs': async ({ side }) => listed(`/api/spinoffs?ward=${ward(side)}&limit=500&${read()}`, 'spinOffId', world.spinoffs[side]),
+    'GET /api/spinoffs/{spinOffId}': async ({ side }) => ({ method: 'GET', url: `/api/spinoffs/${world.spinoffs[side]}?${read()}` }),
+    'GET /api/spinoffs/{spinOffId}/origin': async ({ side }) => ({
+      method: 'GET',
+      url: `/api/spinoffs/${world.spinoffs[side]}/origin?${read()}`,
+      observe: (res) => {
+        const meeting = (res.body.meetings as Record<string, unknown>[]).find((m) => m.meetingId === world.meetings[side].meetingId);
+        return meeting ? `A${proposerTag(meeting)}` : 'A (without the side’s meeting)';
+      },
+    }),
+    'GET /api/meetings/{meetingId}/lineage': async ({ side }) => ({
+      method: 'GET',
+      url: `/api/meetings/${world.meetings[side].meetingId}/lineage?${read()}`,
+      observe: (res) => {
+        const spinOff = (res.body.spinOffs as Record<string, unknown>[]).find((s) => s.spinOffId === world.spinoffs[side]);
+        return spinOff ? `A${lineageTag(spinOff)}` : 'A (without the side’s spin-off)';
+      },
+    }),
+    'GET /api/people/{personId}/spinoffs': async ({ side }) =>
+      readThrough(
+        `/api/people/${world.people.base[side]}/spinoffs?limit=500&${read()}`,
+        (item) => (item.spinOff as { spinOffId: string }).spinOffId === world.spinoffs[side],
+        () => '',
+      ),
     'GET /api/admin/projections': async () => ({ method: 'GET', url: '/api/admin/projections' }),
     'GET /api/admin/streams': async () => ({ method: 'GET', url: `/api/admin/streams?${read()}` }),
     'GET /api/admin/streams/categories': async () => ({ method: 'GET', url: `/api/admin/streams/categories?${read()}` }),
@@ -451,6 +693,10 @@ describe('permission matrix: every route × every principal × own/other object 
         },
       ]),
     ),
+    'POST /api/opportunities/{opportunityId}/matches/{matchId}/confirm #spin-off role': async ({ side }) => {
+      const { opportunityId, matchId } = await roleMatch(side);
+      return { method: 'POST', url: `/api/opportunities/${opportunityId}/matches/${matchId}/confirm`, body: {} };
+    },
     'POST /api/opportunities/{opportunityId}/matches/{matchId}/hours': async ({ side }) => {
       const { opportunityId, matchId } = world.started[side];
       return { method: 'POST', url: `/api/opportunities/${opportunityId}/matches/${matchId}/hours`, body: { date: '2026-05-02', hours: 1.5 } };
@@ -513,6 +759,157 @@ describe('permission matrix: every route × every principal × own/other object 
       return { method: 'DELETE', url: `/api/organisations/${world.orgs[side]}/representatives/${personId}` };
     },
 
+    // Meetings.
+    'POST /api/sdcs/{ward}/meetings': async ({ side }) => ({ method: 'POST', url: `/api/sdcs/${ward(side)}/meetings`, body: proposalBody() }),
+    'POST /api/sdcs/{ward}/meetings/scheduled': async ({ side }) => ({
+      method: 'POST',
+      url: `/api/sdcs/${ward(side)}/meetings/scheduled`,
+      body: { ...proposalBody(), schedule: scheduleBody(2 * DAY) },
+    }),
+    'POST /api/sdcs/{ward}/meeting-series': async ({ side }) => {
+      const { format: _format, capacity: _capacity, ...times } = scheduleBody(7 * DAY);
+      return {
+        method: 'POST',
+        url: `/api/sdcs/${ward(side)}/meeting-series`,
+        body: { ...proposalBody(), first: times, recurrence: { frequency: 'weekly', count: 2 } },
+      };
+    },
+    'POST /api/meetings/{meetingId}/approve': async ({ side }) => ({
+      method: 'POST',
+      url: `/api/meetings/${await proposeMeeting(side)}/approve`,
+      body: scheduleBody(2 * DAY),
+    }),
+    'POST /api/meetings/{meetingId}/reject': async ({ side }) => ({
+      method: 'POST',
+      url: `/api/meetings/${await proposeMeeting(side)}/reject`,
+      body: { reason: '日程が合わないため' },
+    }),
+    'POST /api/meetings/{meetingId}/withdraw': async ({ side }) => ({ method: 'POST', url: `/api/meetings/${await proposeMeeting(side)}/withdraw`, body: {} }),
+    'POST /api/meetings/{meetingId}/withdraw #proposed by a representative': async ({ side }) => ({
+      method: 'POST',
+      url: `/api/meetings/${await proposeMeeting(side, representativeOf(side))}/withdraw`,
+      body: { reason: '都合がつかなくなった' },
+    }),
+    'POST /api/meetings/{meetingId}/reschedule': async ({ side }) => ({
+      method: 'POST',
+      url: `/api/meetings/${await scheduledMeeting(side)}/reschedule`,
+      body: { ...scheduleBody(3 * DAY, 20), reason: '大きな部屋へ' },
+    }),
+    'POST /api/meetings/{meetingId}/cancel': async ({ side }) => ({
+      method: 'POST',
+      url: `/api/meetings/${await scheduledMeeting(side)}/cancel`,
+      body: { reason: '台風接近のため' },
+    }),
+    'POST /api/meetings/{meetingId}/close': async ({ side }) => ({
+      method: 'POST',
+      url: `/api/meetings/${await scheduledMeeting(side, -HOUR / 2)}/close`,
+      body: closeBody(),
+    }),
+    'POST /api/meetings/{meetingId}/registrations': async ({ side }) => ({
+      method: 'POST',
+      url: `/api/meetings/${await scheduledMeeting(side)}/registrations`,
+      body: { personId: world.people.base[side] },
+    }),
+    'POST /api/meetings/{meetingId}/registrations #themself': async ({ side }) => ({
+      method: 'POST',
+      url: `/api/meetings/${await scheduledMeeting(side)}/registrations`,
+      body: {},
+    }),
+    'POST /api/meetings/{meetingId}/registrations #person nobody registered': async ({ side }) => ({
+      method: 'POST',
+      url: `/api/meetings/${await scheduledMeeting(side)}/registrations`,
+      body: { personId: newId() },
+    }),
+    'DELETE /api/meetings/{meetingId}/registrations/{personId}': async ({ side }) => {
+      const meetingId = await scheduledMeeting(side);
+      const personId = world.people.base[side];
+      await send('POST', `/api/meetings/${meetingId}/registrations`, { personId });
+      return { method: 'DELETE', url: `/api/meetings/${meetingId}/registrations/${personId}` };
+    },
+    'POST /api/meetings/{meetingId}/check-ins': async ({ side }) => ({
+      method: 'POST',
+      url: `/api/meetings/${await scheduledMeeting(side, -HOUR / 2)}/check-ins`,
+      body: { personId: world.people.base[side] },
+    }),
+
+    // Spin-offs.
+    'POST /api/spinoffs': async ({ side }) => ({ method: 'POST', url: '/api/spinoffs', body: spinOffBody(side, [world.people.base[side]]) }),
+    'POST /api/spinoffs/{spinOffId}/acknowledge': async ({ side }) => ({ method: 'POST', url: `/api/spinoffs/${await spinOffIn(side, 'proposed')}/acknowledge`, body: {} }),
+    'POST /api/spinoffs/{spinOffId}/launch': async ({ side }) => ({ method: 'POST', url: `/api/spinoffs/${await spinOffIn(side, 'acknowledged')}/launch`, body: {} }),
+    'POST /api/spinoffs/{spinOffId}/launch #initiator who left': async ({ side }) => {
+      const spinOffId = await spinOffIn(side, 'acknowledged', [world.people.base[side], world.bystanders[side]]);
+      await send('DELETE', `/api/spinoffs/${spinOffId}/members/${world.people.base[side]}`);
+      return { method: 'POST', url: `/api/spinoffs/${spinOffId}/launch`, body: {} };
+    },
+    'POST /api/spinoffs/{spinOffId}/close': async ({ side }) => ({
+      method: 'POST',
+      url: `/api/spinoffs/${await spinOffIn(side, 'launched')}/close`,
+      body: { reason: '担い手不足のため' },
+    }),
+    'POST /api/spinoffs/{spinOffId}/complete': async ({ side }) => {
+      const spinOffId = await spinOffIn(side, 'launched');
+      await send('POST', `/api/spinoffs/${spinOffId}/exit-strategy`, { strategy: 'runs_on_its_own' });
+      return { method: 'POST', url: `/api/spinoffs/${spinOffId}/complete`, body: { summary: '保護者会の自主運営に移行した' } };
+    },
+    'POST /api/spinoffs/{spinOffId}/milestones': async ({ side }) => ({
+      method: 'POST',
+      url: `/api/spinoffs/${await spinOffIn(side, 'launched')}/milestones`,
+      body: { title: '会場を決める', dueOn: '2026-06-30' },
+    }),
+    'POST /api/spinoffs/{spinOffId}/milestones #organiser who left': async ({ side }) => {
+      const spinOffId = await spinOffIn(side, 'launched', [world.people.base[side], world.bystanders[side]]);
+      await send('DELETE', `/api/spinoffs/${spinOffId}/members/${world.people.base[side]}`);
+      return { method: 'POST', url: `/api/spinoffs/${spinOffId}/milestones`, body: { title: '会場を決める' } };
+    },
+    'POST /api/spinoffs/{spinOffId}/milestones/{milestoneId}/reach': async ({ side }) => {
+      const spinOffId = await spinOffIn(side, 'launched');
+      const { milestoneId } = await send('POST', `/api/spinoffs/${spinOffId}/milestones`, { title: '会場を決める' });
+      return { method: 'POST', url: `/api/spinoffs/${spinOffId}/milestones/${milestoneId}/reach`, body: {} };
+    },
+    'POST /api/spinoffs/{spinOffId}/exit-strategy': async ({ side }) => ({
+      method: 'POST',
+      url: `/api/spinoffs/${await spinOffIn(side, 'launched')}/exit-strategy`,
+      body: { strategy: 'becomes_policy', note: '区の事業として続ける' },
+    }),
+    'POST /api/spinoffs/{spinOffId}/roles': async ({ side }) => ({ method: 'POST', url: `/api/spinoffs/${await spinOffIn(side, 'launched')}/roles`, body: roleBody() }),
+    'POST /api/spinoffs/{spinOffId}/roles/{roleId}/close': async ({ side }) => {
+      const spinOffId = await spinOffIn(side, 'launched');
+      const { roleId } = await send('POST', `/api/spinoffs/${spinOffId}/roles`, roleBody());
+      return { method: 'POST', url: `/api/spinoffs/${spinOffId}/roles/${roleId}/close`, body: {} };
+    },
+    ...Object.fromEntries(
+      (['supporter', 'organiser'] as const).map((role) => [
+        `POST /api/spinoffs/{spinOffId}/members${role === 'organiser' ? ' #as organiser' : ''}`,
+        async ({ side }: Cell): Promise<Prepared> => ({
+          method: 'POST',
+          url: `/api/spinoffs/${await spinOffIn(side, 'launched', [world.bystanders[side]])}/members`,
+          body: { personId: world.people.base[side], role },
+        }),
+      ]),
+    ),
+    'DELETE /api/spinoffs/{spinOffId}/members/{personId}': async ({ side }) => {
+      const spinOffId = await spinOffIn(side, 'launched', [world.bystanders[side]]);
+      const personId = world.people.base[side];
+      await send('POST', `/api/spinoffs/${spinOffId}/members`, { personId, role: 'staff' });
+      return { method: 'DELETE', url: `/api/spinoffs/${spinOffId}/members/${personId}` };
+    },
+    'POST /api/spinoffs/{spinOffId}/members #by an organiser': async ({ side }) => ({
+      method: 'POST',
+      url: `/api/spinoffs/${await spinOffIn(side, 'launched')}/members`,
+      body: { personId: world.bystanders[side], role: 'staff' },
+    }),
+    'DELETE /api/spinoffs/{spinOffId}/members/{personId} #by an organiser': async ({ side }) => {
+      const spinOffId = await spinOffIn(side, 'launched');
+      const personId = world.bystanders[side];
+      await send('POST', `/api/spinoffs/${spinOffId}/members`, { personId, role: 'staff' });
+      return { method: 'DELETE', url: `/api/spinoffs/${spinOffId}/members/${personId}` };
+    },
+    'POST /api/spinoffs/{spinOffId}/members #person nobody registered': async ({ side }) => ({
+      method: 'POST',
+      url: `/api/spinoffs/${await spinOffIn(side, 'launched')}/members`,
+      body: { personId: newId(), role: 'staff' },
+    }),
+
     // SDCs and operations.
     'POST /api/sdcs/{ward}/coordinators': async ({ side }) => ({
       method: 'POST',
@@ -559,6 +956,11 @@ describe('permission matrix: every route × every principal × own/other object 
       world.matches[side] = matchId;
       world.started[side] = await matchIn(side, 'started');
       world.startedCollaborations[side] = await matchIn(side, 'started', 'collaboration');
+      world.bystanders[side] = await registerPerson(side, CONSENTS.base[side]);
+      world.meetings[side] = await closedMeeting(side);
+      world.spinoffs[side] = await spinOffIn(side, 'launched');
+      await roleMatch(side);
+      world.proposals[side] = await proposeMeeting(side, representativeOf(side));
     }
   }, 60_000);
   afterAll(() => api?.close());
@@ -578,6 +980,34 @@ describe('permission matrix: every route × every principal × own/other object 
     const match = { matchId: world.matches.other, candidate: { type: 'person', id: other } };
     expect(leaksIn({ matches: [match] }, volunteer, facts)).toEqual([`matches[0]: match ${world.matches.other} is not for this caller`]);
     expect(leaksIn({ matches: [match] }, tokenRequestFor('coordinator:asao', baseScope()), facts)).toEqual([]);
+  });
+
+  it('its leak detector sees a meeting’s proposer, registrations or someone else’s registration, and lineage people, where they are not for the caller', () => {
+    const [own, other] = [world.people.base.own, world.people.base.other];
+    const meeting = { meetingId: 'm', sdc: 'nakahara', proposer: { subject: own, personId: own } };
+    const lists = { registrations: { registered: [own] }, attendance: { checkedIn: [] } };
+    const as = (who: Who) => tokenRequestFor(who, baseScope());
+    expect(leaksIn({ items: [meeting] }, as('volunteer:own'), facts)).toEqual([]);
+    expect(leaksIn({ items: [meeting] }, as('coordinator:nakahara'), facts)).toEqual([]);
+    expect(leaksIn({ items: [meeting] }, as('volunteer:other'), facts)).toEqual(['items[0]: the proposer of meeting m is not for this caller']);
+    expect(leaksIn({ ...meeting, ...lists }, as('admin'), facts)).toEqual([]);
+    expect(leaksIn({ ...meeting, ...lists }, as('coordinator:asao'), facts)).toEqual([
+      '(body): the proposer of meeting m is not for this caller',
+      '(body): the registrations of meeting m are not for this caller',
+      '(body): the attendance of meeting m are not for this caller',
+    ]);
+    const { proposer: _, ...anonymous } = meeting;
+    expect(leaksIn({ ...anonymous, myRegistration: { personId: own } }, as('volunteer:own'), facts)).toEqual([]);
+    expect(leaksIn({ ...anonymous, myRegistration: null }, as('volunteer:other'), facts)).toEqual([]);
+    expect(leaksIn({ ...anonymous, myRegistration: { personId: own } }, as('volunteer:other'), facts)).toEqual([`(body): the registration of ${own} on meeting m is not the caller's own`]);
+    const lineage = { meetingId: 'm', spinOffs: [{ spinOffId: 's', roles: [{ roleId: 'r', matches: [{ matchId: 'x', status: 'accepted', personId: other }] }], peopleWhoSteppedUp: [other] }] };
+    expect(leaksIn(lineage, as('coordinator:asao'), facts)).toEqual([]);
+    expect(leaksIn(lineage, as('analyst'), facts)).toEqual([
+      'spinOffs[0]: the people who stepped up for spin-off s are not for this caller',
+      'spinOffs[0].roles[0].matches[0]: the person of match x is not for this caller',
+    ]);
+    const counted = { meetingId: 'm', spinOffs: [{ spinOffId: 's', roles: [{ roleId: 'r', matches: [{ matchId: 'x', status: 'accepted' }] }], peopleWhoSteppedUp: 1 }] };
+    expect(leaksIn(counted, as('volunteer:own'), facts)).toEqual([]);
   });
 
   it('declares every route of the OpenAPI document, and only those', async () => {

@@ -70,13 +70,18 @@ export function tokenRequestFor(who: Who, scope: Scope): IssueTokenRequest | und
  * and, on reads, what came with the object:
  *   +c / -c  contact details (a person's contactEmail; an organisation's contactEmail and representatives) / none
  *   +m / -m  an opportunity's matches / none
+ *   +p / -p  who proposed a meeting (its proposer) / not
+ *   +r / -r  a meeting's registrations and attendance (who registered, waits, came) / none
+ *   +i / -i  the person ids of a lineage's people who stepped up (and of its roles' matches) / counts only
+ * A read may carry several (A+p+r: the proposer and the registrations).
  */
 export const LEGEND = [
   'A allowed (2xx) · L listed · X left out of the list · F 403 auth.forbidden · H 404 hidden · U 401 · C 409/422 (past authorization)',
   '+c/-c with/without contact details · +m/-m with/without the opportunity’s matches',
+  '+p/-p with/without a meeting’s proposer · +r/-r with/without its registrations and attendance · +i/-i lineage with person ids / with counts',
 ].join('\n');
 
-const CELL = /^(A|L|X)([+-][cm])?$|^[FHUC]$/;
+const CELL = /^(A|L|X)([+-][cmpri])*$|^[FHUC]$/;
 
 /** A row: nine `own other` pairs separated by `|`, in the order of PRINCIPALS. */
 export function parseRow(key: string, row: string): Record<Who, Record<Side, string>> {
@@ -153,9 +158,28 @@ export interface Facts {
   matches: Map<string, MatchFacts>;
 }
 
+/** The subject a token is issued with: the one asked for, else a volunteer's person. */
+const subjectOf = (token: IssueTokenRequest) => token.subject ?? token.personId;
+
+/** Admins and the coordinators of the meeting's SDC run it: they see who proposed it, registered, waits and came. */
+export function runsMeeting(token: IssueTokenRequest | undefined, sdc: string): boolean {
+  if (!token) return false;
+  return token.role === 'admin' || (token.role === 'coordinator' && (token.wards ?? []).includes(sdc));
+}
+
+/** Who proposed a meeting: for those who run it and for the proposer themself. */
+export function maySeeProposer(token: IssueTokenRequest | undefined, sdc: string, proposer: { subject: string }): boolean {
+  return !!token && (runsMeeting(token, sdc) || subjectOf(token) === proposer.subject);
+}
+
+/** The people who stepped up, in a lineage, by their ids: coordinators (of any ward) and admins; everyone else counts. */
+export const maySeeLineagePeople = (token: IssueTokenRequest | undefined) => token?.role === 'admin' || token?.role === 'coordinator';
+
 /**
  * Whatever a 2xx answer holds, anywhere in it: no person the caller may not see, no contact details the
- * caller may not have (analysts never), no match the caller may not see. Returns what is wrong.
+ * caller may not have (analysts never), no match the caller may not see; of a meeting, no proposer and no
+ * registrations or attendance the caller may not see, no registration but the caller's own; in a lineage,
+ * no person ids for callers who only get counts. Returns what is wrong.
  */
 export function leaksIn(body: unknown, token: IssueTokenRequest | undefined, facts: Facts): string[] {
   const found: string[] = [];
@@ -176,6 +200,25 @@ export function leaksIn(body: unknown, token: IssueTokenRequest | undefined, fac
     if (typeof o.matchId === 'string' && o.candidate && typeof o.candidate === 'object') {
       const known = facts.matches.get(o.matchId) ?? (o as unknown as MatchFacts);
       if (!maySeeMatch(token, known)) found.push(`${at}: match ${o.matchId} is not for this caller`);
+    }
+    // A meeting (a list item, a detail, a person's meeting, a spin-off's origin) names its SDC.
+    if (typeof o.meetingId === 'string' && typeof o.sdc === 'string') {
+      const proposer = o.proposer as { subject: string } | undefined;
+      if (proposer && !maySeeProposer(token, o.sdc, proposer)) found.push(`${at}: the proposer of meeting ${o.meetingId} is not for this caller`);
+      for (const key of ['registrations', 'attendance']) {
+        if (key in o && !runsMeeting(token, o.sdc)) found.push(`${at}: the ${key} of meeting ${o.meetingId} are not for this caller`);
+      }
+      const mine = o.myRegistration as { personId?: string } | null | undefined;
+      if (mine && (token?.role === 'analyst' || !token?.personId || mine.personId !== token.personId)) {
+        found.push(`${at}: the registration of ${mine.personId} on meeting ${o.meetingId} is not the caller's own`);
+      }
+    }
+    // A lineage: the people who stepped up, and the person of each of its roles' matches (which carry no candidate).
+    if (typeof o.spinOffId === 'string' && Array.isArray(o.peopleWhoSteppedUp) && !maySeeLineagePeople(token)) {
+      found.push(`${at}: the people who stepped up for spin-off ${o.spinOffId} are not for this caller`);
+    }
+    if (typeof o.matchId === 'string' && typeof o.personId === 'string' && !('candidate' in o) && !maySeeLineagePeople(token)) {
+      found.push(`${at}: the person of match ${o.matchId} is not for this caller`);
     }
     for (const [k, v] of Object.entries(o)) visit(v, path ? `${path}.${k}` : k);
   };

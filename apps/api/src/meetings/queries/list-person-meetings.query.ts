@@ -4,7 +4,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import type Database from 'better-sqlite3';
 import { IsIn, IsOptional } from 'class-validator';
 import { Principal } from '@tsunagi/domain';
-import { maySeePerson } from '@tsunagi/participants';
+import { mayReadPersonHistory } from '../../common/person-history-access';
 import { MeetingsQueries, PERSON_MEETING_RELATIONS, ParticipantsQueries, PersonMeetingFilter, PersonMeetingView } from '@tsunagi/projections';
 import { PageRequestDto, page } from '../../common/page.request.dto';
 import { READ_MODELS } from '../../projections/projections.service';
@@ -38,11 +38,7 @@ export class ListPersonMeetingsHandler implements IQueryHandler<ListPersonMeetin
   }
 
   async execute({ principal, personId, filter }: ListPersonMeetingsQuery) {
-    const self = principal.role !== 'analyst' && principal.personId === personId;
-    if (!self && principal.role !== 'admin') {
-      const person = this.participants.person(personId);
-      if (!person || !maySeePerson(principal, person)) return undefined;
-    }
+    if (!mayReadPersonHistory(principal, personId, this.participants)) return undefined;
     const result = page(this.meetings.personMeetings(personId, { ...filter, limit: filter.limit + 1 }), filter.limit, (m) => m.meeting.meetingId);
     return { ...result, items: result.items.map((m) => ({ ...m, meeting: meetingViewFor(principal, m.meeting) })) };
   }

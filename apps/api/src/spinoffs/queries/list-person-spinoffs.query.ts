@@ -2,7 +2,8 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type Database from 'better-sqlite3';
 import { Principal } from '@tsunagi/domain';
-import { PersonSpinOffFilter, PersonSpinOffView, SpinOffsQueries } from '@tsunagi/projections';
+import { ParticipantsQueries, PersonSpinOffFilter, PersonSpinOffView, SpinOffsQueries } from '@tsunagi/projections';
+import { mayReadPersonHistory } from '../../common/person-history-access';
 import { page } from '../../common/page.request.dto';
 import { READ_MODELS } from '../../projections/projections.service';
 
@@ -16,17 +17,18 @@ export class ListPersonSpinOffsQuery extends Query<{ items: PersonSpinOffView[];
   }
 }
 
-/** The projects a person initiated or is a member of: the person themself, coordinators and admins; undefined (404) for anyone else. */
+/** The projects a person initiated or is a member of, for whoever may read the person's history; undefined (404) otherwise. */
 @QueryHandler(ListPersonSpinOffsQuery)
 export class ListPersonSpinOffsHandler implements IQueryHandler<ListPersonSpinOffsQuery> {
   private readonly queries: SpinOffsQueries;
+  private readonly participants: ParticipantsQueries;
   constructor(@Inject(READ_MODELS) db: Database.Database) {
     this.queries = new SpinOffsQueries(db);
+    this.participants = new ParticipantsQueries(db);
   }
 
   async execute({ principal, personId, filter }: ListPersonSpinOffsQuery) {
-    const self = principal.role === 'volunteer' && principal.personId === personId;
-    if (!self && principal.role !== 'coordinator' && principal.role !== 'admin') return undefined;
+    if (!mayReadPersonHistory(principal, personId, this.participants)) return undefined;
     return page(this.queries.personSpinOffs(personId, { ...filter, limit: filter.limit + 1 }), filter.limit, (p) => p.spinOff.spinOffId);
   }
 }
