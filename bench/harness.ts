@@ -163,14 +163,4 @@ export function scaled(ctx: Pick<BenchContext, 'scale'>, size: number, min = 1):
   return Math.max(min, Math.round(size * ctx.scale));
 }
 
-/** A small deterministic PRNG (mulberry32), so every run generates the same data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from './seeded-random';

@@ -9,17 +9,7 @@
 
 // ---------------------------------------------------------------------------------------------- randomness
 
-/** mulberry32: tiny, fast, good enough to pick mutations, and the same sequence on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as mulberry32 } from '../../bench/seeded-random';
 
 export class Random {
   private readonly next: () => number;
