@@ -218,6 +218,7 @@ export class ProjectionRunner {
     entry.state = 'rebuilding';
     let headPosition = await this.store.headPosition();
     let eventsApplied = 0;
+    let failed: (() => void) | undefined;
     await new Promise<void>((resolve, reject) => {
       entry.onProgress = (events, context) => {
         eventsApplied += events.length;
@@ -232,11 +233,14 @@ export class ProjectionRunner {
         if (context.caughtUp) resolve();
       };
       this.startOne(entry);
-      const failed = () => entry.state === 'failed' && reject(new Error(entry.failure?.error ?? 'projection failed'));
+      failed = () => {
+        if (entry.state === 'failed') reject(new Error(entry.failure?.error ?? 'projection failed'));
+      };
       this.progress.on('advanced', failed);
       void entry.subscription?.stopped.then(failed);
     }).finally(() => {
       entry.onProgress = undefined;
+      if (failed) this.progress.off('advanced', failed);
     });
   }
 
