@@ -2,6 +2,7 @@ import request, { Response } from 'supertest';
 import type { Ward } from '@tsunagi/domain';
 import { newId } from '@tsunagi/event-store';
 import { sdcOrganisationId } from '@tsunagi/meetings';
+import { NotificationChannel, Recipient, notificationIdFor, notificationStreamId } from '@tsunagi/notifications';
 import type { IssueTokenRequest } from '@tsunagi/platform';
 import { TestApi, startTestApi } from '../support/test-api';
 import { organisationBody, personBody, volunteerRoleBody } from '../support/fixtures';
@@ -234,6 +235,32 @@ const MATRIX: Record<string, string> = {
   'POST /api/spinoffs/{spinOffId}/members #person nobody registered':
     /*                                                  */ '  H   H   | F   F   | H   F    | F   H   | F   F   | F   F   | H   F   | F   H   | U   U',
 
+  // ---------------------------------------------------------------------------------------------------- inbox
+  // An inbox is personal: nobody reads or marks anyone else's, admins included. Object = a notification delivered (as
+  // the worker writes it) on the inbox channel to the side's person, …
+  'GET /api/inbox': /*                                  */ '  X   X   | X   X   | X   X    | X   X   | X   X   | X   X   | L   X   | X   L   | U   U',
+  // … to the side's organisation (any of its representatives reads it), …
+  'GET /api/inbox #to an organisation': /*              */ '  X   X   | X   X   | X   X    | X   X   | L   X   | X   L   | X   X   | X   X   | U   U',
+  // … to the side's coordinator, as a token subject (coordinators have no profile), …
+  'GET /api/inbox #to a coordinator': /*                */ '  X   X   | X   X   | L   X    | X   L   | X   X   | X   X   | X   X   | X   X   | U   U',
+  // … and to an admin: own = the matrix's admin, other = another admin.
+  'GET /api/inbox #to an admin': /*                     */ '  L   X   | X   X   | X   X    | X   X   | X   X   | X   X   | X   X   | X   X   | U   U',
+  'GET /api/inbox/unread-count': /*                     */ '  A   A   | A   A   | A   A    | A   A   | A   A   | A   A   | A   A   | A   A   | U   U',
+  // Only the recipient marks a notification read (a fresh one for each cell).
+  'POST /api/inbox/{notificationId}/read': /*           */ '  F   F   | F   F   | F   F    | F   F   | F   F   | F   F   | A   F   | F   A   | U   U',
+  'POST /api/inbox/{notificationId}/read #to an organisation':
+    /*                                                  */ '  F   F   | F   F   | F   F    | F   F   | A   F   | F   A   | F   F   | F   F   | U   U',
+  'POST /api/inbox/{notificationId}/read #to a coordinator':
+    /*                                                  */ '  F   F   | F   F   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
+  'POST /api/inbox/{notificationId}/read #to an admin':
+    /*                                                  */ '  A   F   | F   F   | F   F    | F   F   | F   F   | F   F   | F   F   | F   F   | U   U',
+  // A notification in no inbox: an id nobody delivered, and the side's person's e-mail notification.
+  'POST /api/inbox/{notificationId}/read #notification nobody delivered':
+    /*                                                  */ '  H   H   | H   H   | H   H    | H   H   | H   H   | H   H   | H   H   | H   H   | U   U',
+  'POST /api/inbox/{notificationId}/read #e-mail': /*   */ '  H   H   | H   H   | H   H    | H   H   | H   H   | H   H   | H   H   | H   H   | U   U',
+  // Each caller's own unread notifications, whatever the side.
+  'POST /api/inbox/read-all': /*                        */ '  A   A   | A   A   | A   A    | A   A   | A   A   | A   A   | A   A   | A   A   | U   U',
+
   // ---------------------------------------------------------------------------------------------------- SDCs and operations
   // Object = the SDC's ward. Who coordinates an SDC is an admin's decision.
   'POST /api/sdcs/{ward}/coordinators': /*              */ '  A   A   | F   F   | F   F    | F   F   | F   F   | F   F   | F   F   | F   F   | U   U',
@@ -270,6 +297,9 @@ const CONSENTS = {
   closed: { own: { mayBeContacted: false, visibleToOtherWards: false }, other: { mayBeContacted: false, visibleToOtherWards: false } },
 } as const;
 type PeopleSet = keyof typeof CONSENTS;
+/** Whom a notification is for, in the inbox rows. */
+const INBOX_RECIPIENTS = ['person', 'organisation', 'coordinator', 'admin'] as const;
+type InboxRecipient = (typeof INBOX_RECIPIENTS)[number];
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -316,6 +346,8 @@ describe('permission matrix: every route × every principal × own/other object 
     spinoffs: {} as Record<Side, string>,
     /** A proposal to the side's SDC by the side's organisation's representative. */
     proposals: {} as Record<Side, string>,
+    /** A notification in the inbox of each kind of recipient of the side (for admins: own = the matrix's admin, other = another). */
+    notifications: {} as Record<InboxRecipient, Record<Side, string>>,
   };
   const baseScope = (): Scope => ({
     ownPersonId: world.people.base.own,
@@ -444,6 +476,68 @@ describe('permission matrix: every route × every principal × own/other object 
   const scopeForPerson = (side: Side, personId: string): Partial<Scope> => (side === 'own' ? { ownPersonId: personId } : { otherPersonId: personId });
   const scopeForOrganisation = (side: Side, organisationId: string): Partial<Scope> =>
     side === 'own' ? { ownOrganisationId: organisationId } : { otherOrganisationId: organisationId };
+
+  // ------------------------------------------------------------------------------------ the inbox
+
+  /** Whom the side's notification is for: the side's person, organisation, coordinator (a subject) or, for admins, an admin. */
+  function recipientOf(kind: InboxRecipient, side: Side): Recipient {
+    switch (kind) {
+      case 'person':
+        return { type: 'person', id: world.people.base[side] };
+      case 'organisation':
+        return { type: 'organisation', id: world.orgs[side] };
+      case 'coordinator':
+        return { type: 'subject', id: tokenRequestFor(side === 'own' ? 'coordinator:nakahara' : 'coordinator:asao', baseScope())!.subject! };
+      case 'admin':
+        return { type: 'subject', id: side === 'own' ? tokenRequestFor('admin', baseScope())!.subject! : 'matrix-admin-elsewhere' };
+    }
+  }
+
+  /** A notification delivered as the worker delivers it: appended to its own stream. */
+  async function deliver(recipient: Recipient, channel: NotificationChannel = 'inbox'): Promise<string> {
+    const sourceEventId = newId();
+    const notificationId = notificationIdFor(sourceEventId, recipient, channel);
+    const data = {
+      notificationId,
+      recipient,
+      channel,
+      kind: 'match_proposed',
+      sourceEventId,
+      sourceStreamId: `opportunity-${newId()}`,
+      sourceRevision: 0,
+      at: at(0),
+      language: 'ja',
+      ...(channel === 'inbox' ? { title: 'マッチングの提案があります', body: '土曜の調理スタッフ' } : {}),
+    };
+    const { position } = await api.store.append(notificationStreamId(notificationId), [{ id: newId(), type: 'NotificationDelivered', data }], {
+      expectedRevision: 'no_stream',
+    });
+    head = Math.max(head, position);
+    return notificationId;
+  }
+
+  /** Whose notifications a token's inbox holds (from the rules): its subject's, a volunteer's person's, a representative's organisations'. */
+  function addressedTo(token: IssueTokenRequest | undefined, recipient: Recipient): boolean {
+    if (!token) return false;
+    if (recipient.type === 'subject') return recipient.id === (token.subject ?? token.personId);
+    if (recipient.type === 'person') return token.role === 'volunteer' && token.personId === recipient.id;
+    return token.role === 'organisation' && (token.organisationIds ?? []).includes(recipient.id);
+  }
+
+  /** The caller's inbox: L when the side's notification is in it, X when not; never anyone else's notification. */
+  function inboxListed(notificationId: string): Prepared {
+    const url = `/api/inbox?limit=500&${read()}`;
+    return {
+      method: 'GET',
+      url,
+      observe: async (res, token) => {
+        const items = await allItems(res, url, token);
+        const others = items.filter((i) => !addressedTo(token, i.recipient as Recipient)).map((i) => i.notificationId);
+        if (others.length > 0) return `?notifications for someone else (${others.join(', ')})`;
+        return items.some((i) => i.notificationId === notificationId) ? 'L' : 'X';
+      },
+    };
+  }
 
   // ------------------------------------------------------------------------------------ observing reads
 
@@ -910,6 +1004,32 @@ describe('permission matrix: every route × every principal × own/other object 
       body: { personId: newId(), role: 'staff' },
     }),
 
+    // Inbox.
+    ...Object.fromEntries(
+      INBOX_RECIPIENTS.flatMap((kind) => {
+        const suffix = kind === 'person' ? '' : ` #to ${kind === 'organisation' || kind === 'admin' ? 'an' : 'a'} ${kind}`;
+        return [
+          [`GET /api/inbox${suffix}`, async ({ side }: Cell): Promise<Prepared> => inboxListed(world.notifications[kind][side])],
+          [
+            `POST /api/inbox/{notificationId}/read${suffix}`,
+            async ({ side }: Cell): Promise<Prepared> => ({ method: 'POST', url: `/api/inbox/${await deliver(recipientOf(kind, side))}/read`, body: {} }),
+          ],
+        ];
+      }),
+    ),
+    'GET /api/inbox/unread-count': async () => ({ method: 'GET', url: `/api/inbox/unread-count?${read()}` }),
+    'POST /api/inbox/{notificationId}/read #notification nobody delivered': async ({ side }) => ({
+      method: 'POST',
+      url: `/api/inbox/${notificationIdFor(newId(), recipientOf('person', side), 'inbox')}/read`,
+      body: {},
+    }),
+    'POST /api/inbox/{notificationId}/read #e-mail': async ({ side }) => ({
+      method: 'POST',
+      url: `/api/inbox/${await deliver(recipientOf('person', side), 'email')}/read`,
+      body: {},
+    }),
+    'POST /api/inbox/read-all': async () => ({ method: 'POST', url: '/api/inbox/read-all', body: {} }),
+
     // SDCs and operations.
     'POST /api/sdcs/{ward}/coordinators': async ({ side }) => ({
       method: 'POST',
@@ -962,6 +1082,7 @@ describe('permission matrix: every route × every principal × own/other object 
       await roleMatch(side);
       world.proposals[side] = await proposeMeeting(side, representativeOf(side));
     }
+    for (const kind of INBOX_RECIPIENTS) world.notifications[kind] = { own: await deliver(recipientOf(kind, 'own')), other: await deliver(recipientOf(kind, 'other')) };
   }, 60_000);
   afterAll(() => api?.close());
 

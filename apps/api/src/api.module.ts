@@ -8,6 +8,7 @@ import { SpinOffsModule } from './spinoffs/spinoffs.module';
 import { SdcsModule } from './sdcs/sdcs.module';
 import { ParticipantsModule } from './participants/participants.module';
 import { HealthController } from './health/health.controller';
+import { InboxModule } from './inbox/inbox.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { StreamCatalogueModule } from './stream-catalogue/stream-catalogue.module';
 
@@ -16,7 +17,7 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forRoot(config), CqrsModule.forRoot(), ProjectionsModule, StreamCatalogueModule, MatchingModule, SdcsModule, ParticipantsModule, MeetingsModule, SpinOffsModule],
+      imports: [PlatformModule.forRoot(config), CqrsModule.forRoot(), ProjectionsModule, StreamCatalogueModule, MatchingModule, SdcsModule, ParticipantsModule, MeetingsModule, SpinOffsModule, InboxModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

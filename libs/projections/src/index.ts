@@ -10,3 +10,5 @@ export * from './meetings/meetings.projection';
 export * from './meetings/meetings.queries';
 export * from './spinoffs/spinoffs.projection';
 export * from './spinoffs/spinoffs.queries';
+export * from './inbox/inbox.projection';
+export * from './inbox/inbox.queries';

@@ -1,4 +1,4 @@
-import { MatchingProjection, MeetingsProjection, ParticipantsProjection, Projection, SpinOffsProjection, StreamCatalogueProjection } from '@tsunagi/projections';
+import { InboxProjection, MatchingProjection, MeetingsProjection, ParticipantsProjection, Projection, SpinOffsProjection, StreamCatalogueProjection } from '@tsunagi/projections';
 
 /** The projections each API instance keeps; a new read model is added here. */
-export const API_PROJECTIONS = (): Projection[] => [new StreamCatalogueProjection(), new MatchingProjection(), new ParticipantsProjection(), new MeetingsProjection(), new SpinOffsProjection()];
+export const API_PROJECTIONS = (): Projection[] => [new StreamCatalogueProjection(), new MatchingProjection(), new ParticipantsProjection(), new MeetingsProjection(), new SpinOffsProjection(), new InboxProjection()];

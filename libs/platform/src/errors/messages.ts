@@ -103,6 +103,7 @@ export const ERROR_MESSAGES: Record<string, Record<Language, string>> = {
   'sdc.already_member': { en: 'This coordinator already belongs to the SDC.', ja: 'このコーディネーターはすでにSDCに所属しています。' },
   'sdc.not_member': { en: 'This coordinator does not belong to the SDC.', ja: 'このコーディネーターはSDCに所属していません。' },
   'sdc.already_established': { en: 'This SDC already exists.', ja: 'このSDCはすでに存在します。' },
+  'inbox.not_found': { en: 'There is no such notification in your inbox.', ja: '受信箱に該当するお知らせがありません。' },
   'service.unavailable': { en: 'A service the product needs is unavailable.', ja: '必要なサービスに接続できません。' },
   internal: { en: 'Something went wrong on our side.', ja: 'サーバー内部でエラーが発生しました。' },
 };

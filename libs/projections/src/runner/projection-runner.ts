@@ -138,7 +138,7 @@ export class ProjectionRunner {
     const subscription = entry.subscription;
     entry.subscription = undefined;
     await subscription?.stop();
-    if (entry.state !== 'failed') entry.state = 'stopped';
+    if (entry.state !== 'failed' && entry.state !== 'rebuilding') entry.state = 'stopped';
   }
 
   private reset(projection: Projection): void {
@@ -212,6 +212,8 @@ export class ProjectionRunner {
   /** Drops the read model and replays `$all` from position 0, reporting progress; resolves when caught up. */
   async rebuild(name: string, onProgress?: (progress: RebuildProgress) => void): Promise<void> {
     const entry = this.entry(name);
+    // Visible at once: a caller polling the state must never see the old `live` after asking for a rebuild.
+    entry.state = 'rebuilding';
     await this.stopOne(entry);
     this.reset(entry.projection);
     entry.position = 0;
