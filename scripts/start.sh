@@ -13,11 +13,19 @@ if [ "${1:-}" = "--reset" ]; then
 fi
 mkdir -p "$DATA_DIR"
 
+mail=""
+if [ -z "${SMTP_URL:-}" ]; then
+  # No mail relay configured: catch the worker's emails locally as .eml files.
+  node scripts/dev-mail-catcher.js 1025 "${DATA_DIR}/mail" &
+  mail=$!
+  export SMTP_URL=smtp://127.0.0.1:1025
+fi
+
 node dist/apps/worker/src/main.js &
 worker=$!
 node dist/apps/api/src/main.js &
 api=$!
-stop() { kill -TERM "$api" "$worker" 2>/dev/null || true; wait "$api" "$worker" 2>/dev/null || true; }
+stop() { kill -TERM "$api" "$worker" $mail 2>/dev/null || true; wait "$api" "$worker" $mail 2>/dev/null || true; }
 trap stop INT TERM
 
 url="http://localhost:${PORT}"
@@ -32,6 +40,7 @@ cat <<INFO
 tsunagi is running (data in ${DATA_DIR}, Redis at ${REDIS_URL})
   API docs      ${url}/docs
   Health        ${url}/health
+  Email         ${SMTP_URL}${mail:+ (caught locally: ${DATA_DIR}/mail/*.eml)}
 Development tokens (12 h):
 INFO
 for role in admin coordinator volunteer organisation analyst; do

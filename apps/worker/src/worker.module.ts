@@ -2,6 +2,7 @@ import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstr
 import type { Redis } from 'ioredis';
 import { EVENT_STORE, EventStore } from '@tsunagi/event-store';
 import { AppConfig, PlatformModule, REDIS, pingRedis, redactRedisUrl } from '@tsunagi/platform';
+import { NotificationsModule } from './notifications/notifications.module';
 
 /** Checks at start that the worker can reach what it needs, so a misconfiguration stops it at once. */
 @Injectable()
@@ -25,12 +26,12 @@ class StartupCheck implements OnApplicationBootstrap {
 }
 
 /**
- * The worker process: BullMQ processors and the event dispatcher live here (notifications, reminders and
+ * The worker process: BullMQ processors and event dispatchers live here (notifications now; reminders and
  * expiries arrive with their own modules); it shares the platform (config, event store, Redis) with the API.
  */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [PlatformModule.forRoot(config)], providers: [StartupCheck] };
+    return { module: WorkerModule, imports: [PlatformModule.forRoot(config), NotificationsModule.forRoot()], providers: [StartupCheck] };
   }
 }

@@ -1,1 +1,4 @@
 export * from './notification.events';
+export * from './notification.rules';
+export * from './message-facts';
+export * from './templates';

@@ -64,6 +64,39 @@ export class AppConfig {
   @MaxLength(512)
   AUTH_TOKEN_SECRET?: string;
 
+  /** Where the worker sends notification e-mail: `smtp://` (STARTTLS when offered) or `smtps://`, credentials in the URL. */
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'must be an smtp:// or smtps:// URL' })
+  SMTP_URL = 'smtp://127.0.0.1:1025';
+
+  /** Sender of notification e-mails (`Name <address>` or an address); its domain also names the Message-IDs. */
+  @Matches(/^([^<>]*<)?[^\s@<>]+@[^\s@<>]+>?$/, { message: 'must be an e-mail address, optionally as "Name <address>"' })
+  MAIL_FROM = 'tsunagi <noreply@tsunagi.localhost>';
+
+  /** Redis key prefix of the notification queues: deployments sharing one Redis each need their own. */
+  @Matches(/^[A-Za-z0-9_.-]{1,50}$/, { message: 'must be 1 to 50 letters, digits, dots, dashes or underscores' })
+  NOTIFY_QUEUE_PREFIX = 'tsunagi';
+
+  /** How many notification jobs one worker process delivers at once. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  NOTIFY_CONCURRENCY = 5;
+
+  /** Attempts per notification before its job fails (transient failures only; permanent ones fail at once). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  NOTIFY_ATTEMPTS = 8;
+
+  /** First retry delay; each further retry doubles it, with jitter. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  NOTIFY_BACKOFF_MS = 5_000;
+
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 
@@ -75,6 +108,11 @@ export class AppConfig {
 
   get eventStorePath(): string {
     return join(resolve(this.DATA_DIR), 'events.sqlite');
+  }
+
+  /** The worker's own small database (the notification dispatcher's checkpoint). */
+  get workerDatabasePath(): string {
+    return join(resolve(this.DATA_DIR), 'worker.sqlite');
   }
 
   get readModelPath(): string {

@@ -1,0 +1,179 @@
+import { UnrecoverableError } from 'bullmq';
+import type { Job } from 'bullmq';
+import { v5 as uuidv5 } from 'uuid';
+import {
+  Clock,
+  DuplicateEventIdError,
+  EventStore,
+  NewEvent,
+  RecordedEvent,
+  WrongExpectedRevisionError,
+} from '@tsunagi/event-store';
+import { MessageFactsError, NotificationEvent, messageFactsFor, notificationStreamId, renderNotification } from '@tsunagi/notifications';
+import type { Contact, NotificationDirectory } from './notification-directory';
+import { Mailer, PermanentEmailError, messageIdFor } from './mailer';
+import { NotificationJobData, isNotificationJobData } from './notification-job';
+
+export type DeliveryOutcome =
+  /** Recorded NotificationDelivered now. */
+  | { outcome: 'delivered'; messageId?: string }
+  /** An earlier attempt (or another worker) had already delivered and recorded it: nothing sent. */
+  | { outcome: 'already_delivered' }
+  /** Not sent on purpose (consent withdrawn or recipient deactivated since the event); recorded as NotificationFailed. */
+  | { outcome: 'not_sent'; reason: string };
+
+const EVENT_ID_NAMESPACE = 'c0d1e5a2-7f43-4b8e-9a61-5e2f4b7d9c18';
+
+/** The id of the delivery record is a function of the notification: a second record of one delivery cannot exist. */
+export const deliveredEventId = (notificationId: string) => uuidv5(`${notificationId}|NotificationDelivered`, EVENT_ID_NAMESPACE);
+/** Failure records are numbered by the revision they take, so an operator's retry after one can record another. */
+export const failedEventId = (notificationId: string, revision: number) => uuidv5(`${notificationId}|NotificationFailed|${revision}`, EVENT_ID_NAMESPACE);
+
+export interface ProcessorOptions {
+  /** MAIL_FROM: its domain names the Message-IDs. */
+  from: string;
+}
+
+/**
+ * Delivers one notification: skips it when its stream already records the delivery, resolves contact details,
+ * language and message at send time, sends (e-mail) or just records (inbox), and records the outcome under a
+ * deterministic event id. Permanent failures are recorded and end the job at once (UnrecoverableError).
+ */
+export class NotificationProcessor {
+  constructor(
+    private readonly store: EventStore,
+    private readonly directory: NotificationDirectory,
+    private readonly mailer: Mailer,
+    private readonly clock: Clock,
+    private readonly options: ProcessorOptions,
+  ) {}
+
+  /** The BullMQ processor function. */
+  readonly process = async (job: Job<NotificationJobData>): Promise<DeliveryOutcome> => {
+    if (!isNotificationJobData(job.data)) throw new UnrecoverableError('malformed_job: the job data is not a notification');
+    const data = job.data;
+    const history = await this.history(data.notificationId);
+    if (history.some((e) => e.type === 'NotificationDelivered')) return { outcome: 'already_delivered' };
+    const decided = history.find((e) => e.type === 'NotificationFailed' && String((e.data as { reason?: unknown }).reason).startsWith('not_sent'));
+    if (decided) return { outcome: 'not_sent', reason: String((decided.data as { reason: string }).reason) };
+
+    const attempt = job.attemptsMade + 1;
+    const lastAttempt = attempt >= (job.opts.attempts ?? 1);
+    try {
+      return await this.deliver(data, history);
+    } catch (error) {
+      if (error instanceof PermanentFailure || error instanceof PermanentEmailError) {
+        const reason = error instanceof PermanentFailure ? error.message : error.reason;
+        await this.recordFailure(data, history, reason, true);
+        throw new UnrecoverableError(reason);
+      }
+      // Transient: BullMQ retries with backoff; the last attempt leaves a record of why it gave up.
+      if (lastAttempt) await this.recordFailure(data, history, (error as Error).message, false).catch(() => undefined);
+      throw error;
+    }
+  };
+
+  private async deliver(data: NotificationJobData, history: RecordedEvent[]): Promise<DeliveryOutcome> {
+    const source = await this.directory.upToSource(data.sourceStreamId, data.sourceRevision, data.sourceEventId);
+    if (!source) throw new PermanentFailure('source_event_missing: the event that caused it is not in the store');
+    let facts;
+    try {
+      facts = messageFactsFor(data.kind, source);
+    } catch (error) {
+      if (error instanceof MessageFactsError) throw new PermanentFailure(`source_incomplete: ${error.message}`);
+      throw error;
+    }
+    const contact = await this.directory.contactOf(data.recipient);
+    const message = renderNotification(data.kind, contact.language, facts);
+
+    if (data.channel === 'inbox') {
+      await this.recordDelivered(data, history, { language: contact.language, title: message.title, body: message.body });
+      return { outcome: 'delivered' };
+    }
+    if (data.channel !== 'email') throw new PermanentFailure(`unsupported_channel: ${data.channel}`);
+
+    const email = this.emailOf(contact);
+    if ('notSent' in email) {
+      await this.recordFailure(data, history, email.notSent, true);
+      return { outcome: 'not_sent', reason: email.notSent };
+    }
+    const messageId = messageIdFor(data.notificationId, this.options.from);
+    await this.mailer.send({ to: email.address, subject: message.title, text: message.body, language: contact.language, messageId });
+    // A crash here sends again on retry, under the same Message-ID: at-least-once, recognisably one message.
+    await this.recordDelivered(data, history, { language: contact.language, messageId });
+    return { outcome: 'delivered', messageId };
+  }
+
+  /** The address to use, a permanent failure (nothing to send to), or a reason not to send at all. */
+  private emailOf(contact: Contact): { address: string } | { notSent: string } {
+    if (contact.email) return { address: contact.email };
+    switch (contact.noEmail) {
+      case 'no_consent':
+      case 'recipient_deactivated':
+        return { notSent: `not_sent: ${contact.noEmail}` };
+      case 'recipient_not_found':
+        throw new PermanentFailure('no_address: the recipient does not exist');
+      case 'no_email_channel':
+        throw new PermanentFailure('no_address: this recipient is not reached by e-mail');
+      default:
+        throw new PermanentFailure('no_address: the recipient has no e-mail address');
+    }
+  }
+
+  private async history(notificationId: string): Promise<RecordedEvent[]> {
+    return this.store.readStream(notificationStreamId(notificationId));
+  }
+
+  private about(data: NotificationJobData) {
+    const { notificationId, recipient, channel, kind, sourceEventId, sourceStreamId, sourceRevision } = data;
+    return { notificationId, recipient, channel, kind, sourceEventId, sourceStreamId, sourceRevision, at: this.clock.now().toISOString() };
+  }
+
+  private async recordDelivered(
+    data: NotificationJobData,
+    history: RecordedEvent[],
+    details: { language: 'ja' | 'en'; title?: string; body?: string; messageId?: string },
+  ): Promise<void> {
+    const event: NotificationEvent = { type: 'NotificationDelivered', data: { ...this.about(data), ...details } };
+    await this.append(data, history, deliveredEventId(data.notificationId), event, (after) => after.some((e) => e.type === 'NotificationDelivered'));
+  }
+
+  private async recordFailure(data: NotificationJobData, history: RecordedEvent[], reason: string, permanent: boolean): Promise<void> {
+    const event: NotificationEvent = { type: 'NotificationFailed', data: { ...this.about(data), reason, permanent } };
+    const id = failedEventId(data.notificationId, history.length);
+    await this.append(data, history, id, event, (after) => after.some((e) => e.id === id || e.type === 'NotificationDelivered'));
+  }
+
+  /**
+   * Appends at the revision read before sending. Losing a race to another worker with the same job (a stalled
+   * job picked up twice) is fine when what it recorded settles the notification.
+   */
+  private async append(
+    data: NotificationJobData,
+    history: RecordedEvent[],
+    id: string,
+    event: NotificationEvent,
+    settled: (after: RecordedEvent[]) => boolean,
+  ): Promise<void> {
+    const last = history[history.length - 1];
+    const newEvent: NewEvent = {
+      id,
+      type: event.type,
+      data: event.data,
+      metadata: {
+        causationId: data.sourceEventId,
+        actor: { role: 'service', id: 'notifications-worker' },
+        occurredAt: (event.data as { at: string }).at,
+      },
+    };
+    try {
+      await this.store.append(notificationStreamId(data.notificationId), [newEvent], { expectedRevision: last ? last.revision : 'no_stream' });
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError)) throw error;
+      if (!settled(await this.history(data.notificationId))) throw error;
+    }
+  }
+}
+
+/** A failure that retrying cannot fix (no address, a source event that is gone). */
+class PermanentFailure extends Error {}
