@@ -34,6 +34,26 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', AUTH_TOKEN_SECRET: 's'.repeat(32) }).NODE_ENV).toBe('production');
   });
 
+  it('validates the notification settings', () => {
+    expect(loadConfig({})).toMatchObject({ SMTP_URL: 'smtp://127.0.0.1:1025', NOTIFY_CONCURRENCY: 5, NOTIFY_ATTEMPTS: 8 });
+    expect(loadConfig({ SMTP_URL: 'smtps://user:pw@smtp.example.jp:465', MAIL_FROM: 'つなぎ <no-reply@example.jp>' }).SMTP_URL).toMatch(/^smtps:/);
+    const error = (() => {
+      try {
+        loadConfig({ SMTP_URL: 'mail.example.jp', MAIL_FROM: 'nobody', NOTIFY_QUEUE_PREFIX: 'a b', NOTIFY_CONCURRENCY: '0', NOTIFY_ATTEMPTS: '99', NOTIFY_BACKOFF_MS: '1' });
+      } catch (e) {
+        return e as ConfigurationError;
+      }
+    })();
+    expect(error!.problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'MAIL_FROM',
+      'NOTIFY_ATTEMPTS',
+      'NOTIFY_BACKOFF_MS',
+      'NOTIFY_CONCURRENCY',
+      'NOTIFY_QUEUE_PREFIX',
+      'SMTP_URL',
+    ]);
+  });
+
   it('treats an empty variable as unset and converts numbers', () => {
     expect(loadConfig({ PORT: '', READ_WAIT_MAX_MS: '250' })).toMatchObject({ PORT: 3000, READ_WAIT_MAX_MS: 250 });
   });
