@@ -166,6 +166,13 @@ const MATRIX: Record<string, string> = {
     /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | A   F   | F   A   | F   F   | F   F   | U   U',
   'DELETE /api/organisations/{organisationId}/representatives/{personId}':
     /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | A   F   | F   A   | F   F   | F   F   | U   U',
+  // Webhooks: the organisation's own systems; its representatives and admins only (coordinators of its ward included out).
+  'POST /api/organisations/{organisationId}/webhooks': /**/ '  A   A   | F   F   | F   F    | F   F   | A   F   | F   A   | F   F   | F   F   | U   U',
+  'GET /api/organisations/{organisationId}/webhooks': /* */ '  L   L   | F   F   | F   F    | F   F   | L   F   | F   L   | F   F   | F   F   | U   U',
+  'POST /api/organisations/{organisationId}/webhooks/{webhookId}/rotate-secret':
+    /*                                                  */ '  A   A   | F   F   | F   F    | F   F   | A   F   | F   A   | F   F   | F   F   | U   U',
+  'POST /api/organisations/{organisationId}/webhooks/{webhookId}/disable':
+    /*                                                  */ '  A   A   | F   F   | F   F    | F   F   | A   F   | F   A   | F   F   | F   F   | U   U',
 
   // ---------------------------------------------------------------------------------------------------- meetings
   // Object = the SDC (own nakahara, other asao) and, where a person is named, the side's person. Anyone signed in but
@@ -852,6 +859,25 @@ describe('permission matrix: every route × every principal × own/other object 
       await send('POST', `/api/organisations/${world.orgs[side]}/representatives`, { personId, role: 'staff' });
       return { method: 'DELETE', url: `/api/organisations/${world.orgs[side]}/representatives/${personId}` };
     },
+    // Webhooks: a fresh endpoint of the side's organisation (a public IP literal: no DNS in tests).
+    'POST /api/organisations/{organisationId}/webhooks': async ({ side }) => ({
+      method: 'POST',
+      url: `/api/organisations/${world.orgs[side]}/webhooks`,
+      body: { url: 'https://93.184.215.14/matrix-hook' },
+    }),
+    'GET /api/organisations/{organisationId}/webhooks': async ({ side }) => {
+      const { webhookId } = await send('POST', `/api/organisations/${world.orgs[side]}/webhooks`, { url: 'https://93.184.215.14/matrix-hook' });
+      return listed(`/api/organisations/${world.orgs[side]}/webhooks?limit=500&${read()}`, 'webhookId', webhookId);
+    },
+    ...Object.fromEntries(
+      (['rotate-secret', 'disable'] as const).map((action) => [
+        `POST /api/organisations/{organisationId}/webhooks/{webhookId}/${action}`,
+        async ({ side }: Cell): Promise<Prepared> => {
+          const { webhookId } = await send('POST', `/api/organisations/${world.orgs[side]}/webhooks`, { url: 'https://93.184.215.14/matrix-hook' });
+          return { method: 'POST', url: `/api/organisations/${world.orgs[side]}/webhooks/${webhookId}/${action}`, body: {} };
+        },
+      ]),
+    ),
 
     // Meetings.
     'POST /api/sdcs/{ward}/meetings': async ({ side }) => ({ method: 'POST', url: `/api/sdcs/${ward(side)}/meetings`, body: proposalBody() }),

@@ -2,3 +2,4 @@ export * from './notification.events';
 export * from './notification.rules';
 export * from './message-facts';
 export * from './templates';
+export * from './webhooks';

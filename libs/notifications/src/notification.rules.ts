@@ -73,6 +73,11 @@ export interface RuleFacts {
    * send time, so a consent withdrawn since is still honoured.
    */
   mayBeContacted(personId: string): boolean;
+  /**
+   * Whether an organisation had an active webhook endpoint when the event happened (the dispatcher hands in the set
+   * of organisations with one, as of the event, so a replay plans the same channels). Absent: none has.
+   */
+  hasWebhookEndpoint?(organisationId: string): boolean;
 }
 
 const person = (id: string): Recipient => ({ type: 'person', id });
@@ -143,14 +148,14 @@ function recipientsFor(event: SourceEvent, earlier: readonly SourceEvent[]): Rec
 /**
  * The channels for a recipient: a person by e-mail (only with consent) and in the inbox; an organisation by
  * e-mail to its contact address and in its representatives' inbox; a token subject (a coordinator, who has no
- * profile and no address) in the inbox only.
+ * profile and no address) in the inbox only. An organisation with an active webhook endpoint also gets the webhook.
  */
-export function channelsFor(recipient: Recipient, mayBeContacted: boolean): NotificationChannel[] {
+export function channelsFor(recipient: Recipient, mayBeContacted: boolean, hasWebhookEndpoint = false): NotificationChannel[] {
   switch (recipient.type) {
     case 'person':
       return mayBeContacted ? ['email', 'inbox'] : ['inbox'];
     case 'organisation':
-      return ['email', 'inbox'];
+      return hasWebhookEndpoint ? ['email', 'webhook', 'inbox'] : ['email', 'inbox'];
     case 'subject':
       return ['inbox'];
   }
@@ -160,7 +165,11 @@ export function channelsFor(recipient: Recipient, mayBeContacted: boolean): Noti
 export function notificationsFor(event: SourceEvent, facts: RuleFacts): PlannedNotification[] {
   return addresseesFor(event, facts.earlier).map((addressee) => ({
     ...addressee,
-    channels: channelsFor(addressee.recipient, addressee.recipient.type === 'person' && facts.mayBeContacted(addressee.recipient.id)),
+    channels: channelsFor(
+      addressee.recipient,
+      addressee.recipient.type === 'person' && facts.mayBeContacted(addressee.recipient.id),
+      addressee.recipient.type === 'organisation' && !!facts.hasWebhookEndpoint?.(addressee.recipient.id),
+    ),
   }));
 }
 

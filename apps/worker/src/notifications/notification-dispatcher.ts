@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Queue } from 'bullmq';
 import type { EventStore, EventSubscription, RecordedEvent, SubscriptionBatchContext } from '@tsunagi/event-store';
-import { NOTIFYING_EVENT_TYPES, addresseesFor, notificationIdFor, notificationStreamId, notificationsFor } from '@tsunagi/notifications';
+import { NOTIFYING_EVENT_TYPES, WebhookEndpointDirectory, addresseesFor, notificationIdFor, notificationStreamId, notificationsFor } from '@tsunagi/notifications';
 import type { DispatchCheckpoints } from './dispatch-checkpoint';
 import type { NotificationDirectory } from './notification-directory';
 import { DeliverySettings, NotificationJobData, notificationJobOptions } from './notification-job';
@@ -37,6 +37,7 @@ export class NotificationDispatcher {
   private current = 0;
   private readonly progress = new EventEmitter();
   private readonly name: string;
+  private readonly webhookEndpoints: WebhookEndpointDirectory;
 
   constructor(
     private readonly store: EventStore,
@@ -46,6 +47,7 @@ export class NotificationDispatcher {
     private readonly options: DispatcherOptions,
   ) {
     this.name = options.name ?? 'notifications';
+    this.webhookEndpoints = new WebhookEndpointDirectory(store);
     this.progress.setMaxListeners(0);
   }
 
@@ -107,10 +109,19 @@ export class NotificationDispatcher {
   /** The jobs one event causes, less those whose notification already has an outcome recorded. */
   async jobsFor(event: RecordedEvent): Promise<BulkJob[]> {
     const earlier = await this.directory.earlierEvents(event.streamId, event.revision);
-    const people = addresseesFor(event, earlier).filter((a) => a.recipient.type === 'person');
+    const addressees = addresseesFor(event, earlier);
+    const people = addressees.filter((a) => a.recipient.type === 'person');
     const consents = new Map<string, boolean>();
     for (const { recipient } of people) consents.set(recipient.id, await this.directory.mayBeContactedBefore(recipient.id, event.position));
-    const planned = notificationsFor(event, { earlier, mayBeContacted: (personId) => consents.get(personId) ?? false });
+    // Organisations with an active webhook endpoint as of the event (read only when an organisation is told).
+    const withWebhooks = addressees.some((a) => a.recipient.type === 'organisation')
+      ? await this.webhookEndpoints.organisationsWithEndpointsBefore(event.position)
+      : new Set<string>();
+    const planned = notificationsFor(event, {
+      earlier,
+      mayBeContacted: (personId) => consents.get(personId) ?? false,
+      hasWebhookEndpoint: (organisationId) => withWebhooks.has(organisationId),
+    });
 
     const jobs: BulkJob[] = [];
     for (const { kind, recipient, channels } of planned) {

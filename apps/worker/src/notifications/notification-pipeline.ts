@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Clock, EventStore } from '@tsunagi/event-store';
+import { WebhookChannel, WebhookChannelSettings } from '@tsunagi/notifications';
 import { createRedisConnection } from '@tsunagi/platform';
 import { DispatchCheckpoints } from './dispatch-checkpoint';
 import { Mailer, SmtpMailer } from './mailer';
@@ -21,6 +22,8 @@ export interface PipelineSettings {
   /** The dispatcher's checkpoint file (DATA_DIR/worker.sqlite). */
   checkpointPath: string;
   logger?: DispatcherLogger & { warn(message: string): void };
+  /** The webhook channel's address policy and key material; without it webhook notifications fail (not configured). */
+  webhooks?: WebhookChannelSettings;
 }
 
 /**
@@ -51,7 +54,8 @@ export class NotificationPipeline {
     this.queue.on('error', (error: Error) => settings.logger?.warn(`Notification queue: ${error.message}`));
     const directory = new NotificationDirectory(store);
     this.checkpoints = new DispatchCheckpoints(settings.checkpointPath);
-    this.processor = new NotificationProcessor(store, directory, this.mailer, clock, { from: settings.mailFrom });
+    const webhooks = settings.webhooks ? new WebhookChannel(store, settings.webhooks) : undefined;
+    this.processor = new NotificationProcessor(store, directory, this.mailer, clock, { from: settings.mailFrom }, webhooks);
     this.dispatcher = new NotificationDispatcher(store, this.queue, this.checkpoints, directory, { delivery: settings.delivery, logger: settings.logger });
     this.worker = new NotificationWorker(consumer, this.processor, { prefix: settings.prefix, concurrency: settings.concurrency, logger: settings.logger });
   }

@@ -9,7 +9,7 @@ import {
   RecordedEvent,
   WrongExpectedRevisionError,
 } from '@tsunagi/event-store';
-import { MessageFactsError, NotificationEvent, messageFactsFor, notificationStreamId, renderNotification } from '@tsunagi/notifications';
+import { MessageFactsError, NotificationEvent, WebhookChannel, messageFactsFor, notificationStreamId, renderNotification } from '@tsunagi/notifications';
 import type { Contact, NotificationDirectory } from './notification-directory';
 import { Mailer, PermanentEmailError, messageIdFor } from './mailer';
 import { NotificationJobData, isNotificationJobData } from './notification-job';
@@ -46,6 +46,8 @@ export class NotificationProcessor {
     private readonly mailer: Mailer,
     private readonly clock: Clock,
     private readonly options: ProcessorOptions,
+    /** The webhook channel; without it, webhook notifications fail permanently (webhooks_not_configured). */
+    private readonly webhooks?: WebhookChannel,
   ) {}
 
   /** The BullMQ processor function. */
@@ -90,6 +92,7 @@ export class NotificationProcessor {
       await this.recordDelivered(data, history, { language: contact.language, title: message.title, body: message.body });
       return { outcome: 'delivered' };
     }
+    if (data.channel === 'webhook') return this.deliverWebhook(data, history, source, contact.language, message.title, contact.noEmail);
     if (data.channel !== 'email') throw new PermanentFailure(`unsupported_channel: ${data.channel}`);
 
     const email = this.emailOf(contact);
@@ -102,6 +105,41 @@ export class NotificationProcessor {
     // A crash here sends again on retry, under the same Message-ID: at-least-once, recognisably one message.
     await this.recordDelivered(data, history, { language: contact.language, messageId });
     return { outcome: 'delivered', messageId };
+  }
+
+  /** POSTs the signed notification to the organisation's endpoints; only its status reaches the record, never a response body. */
+  private async deliverWebhook(
+    data: NotificationJobData,
+    history: RecordedEvent[],
+    source: RecordedEvent[],
+    language: 'ja' | 'en',
+    title: string,
+    noEmail: Contact['noEmail'],
+  ): Promise<DeliveryOutcome> {
+    if (!this.webhooks) throw new PermanentFailure('webhooks_not_configured: this worker has no webhook channel');
+    if (data.recipient.type !== 'organisation') throw new PermanentFailure('no_address: this recipient is not reached by webhook');
+    if (noEmail === 'recipient_not_found') throw new PermanentFailure('no_address: the recipient does not exist');
+    if (noEmail === 'recipient_deactivated') {
+      await this.recordFailure(data, history, 'not_sent: recipient_deactivated', true);
+      return { outcome: 'not_sent', reason: 'not_sent: recipient_deactivated' };
+    }
+    const sourceData = (source[source.length - 1].data ?? {}) as Record<string, unknown>;
+    const ids: Record<string, string> = { sourceEventId: data.sourceEventId };
+    for (const key of ['opportunityId', 'matchId', 'meetingId', 'spinOffId']) if (typeof sourceData[key] === 'string') ids[key] = sourceData[key] as string;
+    const now = this.clock.now();
+    const result = await this.webhooks.deliver({ notificationId: data.notificationId, organisationId: data.recipient.id, kind: data.kind, at: now.toISOString(), ids, title }, now);
+    switch (result.outcome) {
+      case 'delivered':
+        await this.recordDelivered(data, history, { language });
+        return { outcome: 'delivered' };
+      case 'not_sent':
+        await this.recordFailure(data, history, result.reason, true);
+        return { outcome: 'not_sent', reason: result.reason };
+      case 'permanent':
+        throw new PermanentFailure(result.reason);
+      case 'transient':
+        throw new Error(result.reason);
+    }
   }
 
   /** The address to use, a permanent failure (nothing to send to), or a reason not to send at all. */

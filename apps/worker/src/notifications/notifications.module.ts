@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { CLOCK, Clock, EVENT_STORE, EventStore } from '@tsunagi/event-store';
+import { WebhookAddressPolicy, webhookKeyMaterial } from '@tsunagi/notifications';
 import { AppConfig } from '@tsunagi/platform';
 import { NotificationPipeline } from './notification-pipeline';
 
@@ -29,6 +30,8 @@ export class NotificationsService implements OnApplicationBootstrap, BeforeAppli
       concurrency: config.NOTIFY_CONCURRENCY,
       delivery: { attempts: config.NOTIFY_ATTEMPTS, backoffMs: config.NOTIFY_BACKOFF_MS },
       checkpointPath: config.workerDatabasePath,
+      // Production: https to public addresses only; tests also accept http (never a private address by default).
+      webhooks: { policy: WebhookAddressPolicy.forEnvironment(config.NODE_ENV), keyMaterial: webhookKeyMaterial(config) },
       logger: {
         log: (message) => this.logger.log(message),
         warn: (message) => this.logger.warn(message),

@@ -104,6 +104,12 @@ export const ERROR_MESSAGES: Record<string, Record<Language, string>> = {
   'sdc.not_member': { en: 'This coordinator does not belong to the SDC.', ja: 'このコーディネーターはSDCに所属していません。' },
   'sdc.already_established': { en: 'This SDC already exists.', ja: 'このSDCはすでに存在します。' },
   'inbox.not_found': { en: 'There is no such notification in your inbox.', ja: '受信箱に該当するお知らせがありません。' },
+  'webhook.url_refused': { en: 'This webhook address is refused ({reason}): use a public https address.', ja: 'このWebhookのURLは使用できません（{reason}）。公開されたhttpsのURLを指定してください。' },
+  'webhook.url_unresolvable': { en: 'The webhook host name could not be resolved.', ja: 'WebhookのホストをDNSで解決できませんでした。' },
+  'webhook.not_found': { en: 'There is no such webhook endpoint.', ja: '該当するWebhookがありません。' },
+  'webhook.already_registered': { en: 'This webhook endpoint already exists.', ja: 'このWebhookはすでに登録されています。' },
+  'webhook.disabled': { en: 'This webhook endpoint is disabled.', ja: 'このWebhookは無効化されています。' },
+  'webhook.description_too_long': { en: 'The description is too long.', ja: '説明が長すぎます。' },
   'service.unavailable': { en: 'A service the product needs is unavailable.', ja: '必要なサービスに接続できません。' },
   internal: { en: 'Something went wrong on our side.', ja: 'サーバー内部でエラーが発生しました。' },
 };
