@@ -7,23 +7,27 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { CommandExecutor } from '@tsunagi/platform';
 import { FixedClock, RecordedEvent, SqliteEventStore, newId } from '@tsunagi/event-store';
-import { notificationIdFor } from '@tsunagi/notifications';
+import { notificationIdFor, notificationStreamId } from '@tsunagi/notifications';
 import { NOTIFICATION_QUEUE } from '../../apps/worker/src/notifications/notification-job';
 import { MAIL_FROM, REDIS_URL } from './support/harness';
 import { TestSmtpServer } from './support/smtp';
 import { World } from './support/world';
 
 /**
- * The BUILT worker (dist/apps/worker/src/main.js) as a child process, SIGKILLed at random moments while it sends
- * and started again each time. Every proposal's e-mail arrives; a resend happens only for a kill between the SMTP
- * reply and the delivery record, under the same Message-ID; every notification stream records one delivery.
+ * The BUILT worker (dist/apps/worker/src/main.js) as a child process, SIGKILLed twenty times at random moments
+ * while it sends 2,000 notifications, and started again each time. Every proposal's e-mail arrives (a job caught by
+ * two kills in a row too); a resend happens only for a kill between the SMTP reply and the delivery record, under
+ * the same Message-ID; every notification stream records one delivery.
  */
 const WORKER = resolve(__dirname, '../../dist/apps/worker/src/main.js');
-const PERSONS = 60;
-const OPPORTUNITIES = 5; // 300 proposals: 300 e-mails + 300 inbox notifications
-const MAX_KILLS = 20;
-const KILL_PHASE_MS = 15_000;
+const PERSONS = 100;
+const OPPORTUNITIES = 10; // 1,000 proposals: 1,000 e-mails + 1,000 inbox notifications
+const KILLS = 20;
 const CONCURRENCY = 5;
+/** A killed worker's jobs are taken over after this long (NOTIFY_LOCK_MS; 30 s in production). */
+const LOCK_MS = 2_000;
+/** After the last kill, everything must be delivered within this long (a slow, shared CI machine included). */
+const SETTLE_MS = 90_000;
 
 function seeded(seed: number): () => number {
   let s = seed >>> 0;
@@ -78,6 +82,7 @@ describe('the built worker, SIGKILLed while it sends (real Redis, real SMTP)', (
         NOTIFY_CONCURRENCY: String(CONCURRENCY),
         NOTIFY_ATTEMPTS: '8',
         NOTIFY_BACKOFF_MS: '100',
+        NOTIFY_LOCK_MS: String(LOCK_MS),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -132,7 +137,7 @@ describe('the built worker, SIGKILLed while it sends (real Redis, real SMTP)', (
     let kills = 0;
     let killsWhileSending = 0;
     let proc = await startWorker();
-    while (kills < MAX_KILLS && Date.now() - started < KILL_PHASE_MS) {
+    while (kills < KILLS) {
       const before = smtp.started;
       await sleep(150 + random() * 900);
       if (smtp.started > before) killsWhileSending++;
@@ -155,7 +160,7 @@ describe('the built worker, SIGKILLed while it sends (real Redis, real SMTP)', (
     const domain = MAIL_FROM.replace(/.*@|>.*/g, '');
     const idOf = (messageId: string) => /^<([0-9a-f-]{36})@/.exec(messageId)?.[1] ?? messageId;
 
-    const deadline = started + 85_000;
+    const deadline = Date.now() + SETTLE_MS;
     let delivered = new Map<string, RecordedEvent[]>();
     let allSentAt = 0;
     for (;;) {
@@ -170,8 +175,16 @@ describe('the built worker, SIGKILLed while it sends (real Redis, real SMTP)', (
       if (allSent && pending === 0 && delivered.size >= 2 * proposals.length) break;
       if (Date.now() > deadline) {
         const missing = [...expected.keys()].filter((id) => !received.has(id));
+        // Where each missing notification is stuck: its job's state in Redis and what its stream recorded.
+        const states = await Promise.all(
+          missing.slice(0, 10).map(async (id) => {
+            const job = await queue.getJob(id);
+            const recorded = (delivered.get(notificationStreamId(id)) ?? []).map((e) => e.type).join('+') || 'no record';
+            return `${id}: ${job ? `${await job.getState()} after ${job.attemptsMade} attempts${job.failedReason ? ` (${job.failedReason})` : ''}` : 'no job'}, ${recorded}`;
+          }),
+        );
         throw new Error(
-          `not settled after ${kills} kills: ${missing.length} e-mails missing, queue ${JSON.stringify(counts)}, ${delivered.size} notification streams\n${output.join('').slice(-2000)}`,
+          `not settled after ${kills} kills: ${missing.length} e-mails missing, queue ${JSON.stringify(counts)}, ${delivered.size} notification streams\n${states.join('\n')}\n${output.join('').slice(-2000)}`,
         );
       }
       await sleep(250);
@@ -208,7 +221,6 @@ describe('the built worker, SIGKILLed while it sends (real Redis, real SMTP)', (
     console.log(
       `sigkill fault: ${kills} kills (${killsWhileSending} while sending), ${smtp.received.length} e-mails for ${expected.size} expected, ${duplicates} resends; kills ended at ${killPhaseEnded} ms, all sent at ${allSentAt} ms, settled at ${Date.now() - started} ms`,
     );
-    expect(kills).toBeGreaterThanOrEqual(5);
-    expect(killsWhileSending).toBeGreaterThanOrEqual(1);
-  }, 120_000);
+    expect(killsWhileSending).toBeGreaterThanOrEqual(KILLS / 2);
+  }, 240_000);
 });

@@ -18,6 +18,8 @@ export interface PipelineSettings {
   smtpUrl: string;
   mailFrom: string;
   concurrency: number;
+  /** How long a silent worker's jobs stay claimed before another worker takes them over (NOTIFY_LOCK_MS). */
+  lockMs?: number;
   delivery: DeliverySettings;
   /** The dispatcher's checkpoint file (DATA_DIR/worker.sqlite). */
   checkpointPath: string;
@@ -57,7 +59,13 @@ export class NotificationPipeline {
     const webhooks = settings.webhooks ? new WebhookChannel(store, settings.webhooks) : undefined;
     this.processor = new NotificationProcessor(store, directory, this.mailer, clock, { from: settings.mailFrom }, webhooks);
     this.dispatcher = new NotificationDispatcher(store, this.queue, this.checkpoints, directory, { delivery: settings.delivery, logger: settings.logger });
-    this.worker = new NotificationWorker(consumer, this.processor, { prefix: settings.prefix, concurrency: settings.concurrency, logger: settings.logger });
+    this.worker = new NotificationWorker(consumer, this.processor, {
+      prefix: settings.prefix,
+      concurrency: settings.concurrency,
+      lockMs: settings.lockMs,
+      maxStalls: settings.delivery.attempts,
+      logger: settings.logger,
+    });
   }
 
   async start(parts: { dispatcher?: boolean; worker?: boolean } = {}): Promise<void> {

@@ -7,6 +7,14 @@ import { NOTIFICATION_QUEUE, NotificationJobData } from './notification-job';
 export interface NotificationWorkerOptions {
   prefix: string;
   concurrency: number;
+  /** BullMQ's lock duration and stalled-check interval: how soon a killed worker's jobs are taken over. */
+  lockMs?: number;
+  /**
+   * How often a job may be taken over from a worker that died while running it before it fails. BullMQ's default
+   * (1) would give up on a message after two crashes in a row; resending is safe (deliveries are recorded under
+   * deterministic ids), so only a job that keeps killing its worker should end in the failed list.
+   */
+  maxStalls: number;
   logger?: { warn(message: string): void; error(message: string): void };
 }
 
@@ -22,6 +30,8 @@ export class NotificationWorker {
       connection,
       prefix: options.prefix,
       concurrency: options.concurrency,
+      maxStalledCount: options.maxStalls,
+      ...(options.lockMs ? { lockDuration: options.lockMs, stalledInterval: options.lockMs } : {}),
       autorun: false,
     });
     this.worker.on('failed', (job: Job<NotificationJobData> | undefined, error: Error) => {

@@ -28,6 +28,7 @@ export class NotificationsService implements OnApplicationBootstrap, BeforeAppli
       smtpUrl: config.SMTP_URL,
       mailFrom: config.MAIL_FROM,
       concurrency: config.NOTIFY_CONCURRENCY,
+      lockMs: config.NOTIFY_LOCK_MS,
       delivery: { attempts: config.NOTIFY_ATTEMPTS, backoffMs: config.NOTIFY_BACKOFF_MS },
       checkpointPath: config.workerDatabasePath,
       // Production: https to public addresses only; tests also accept http (never a private address by default).

@@ -97,6 +97,16 @@ export class AppConfig {
   @Max(3_600_000)
   NOTIFY_BACKOFF_MS = 5_000;
 
+  /**
+   * How long a job stays claimed by a worker that stopped answering (killed, frozen) before another worker takes
+   * it over: BullMQ's lock duration, and the interval of its stalled-job check. A job in progress keeps renewing it.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  NOTIFY_LOCK_MS = 30_000;
+
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 

@@ -35,11 +35,11 @@ describe('loadConfig', () => {
   });
 
   it('validates the notification settings', () => {
-    expect(loadConfig({})).toMatchObject({ SMTP_URL: 'smtp://127.0.0.1:1025', NOTIFY_CONCURRENCY: 5, NOTIFY_ATTEMPTS: 8 });
+    expect(loadConfig({})).toMatchObject({ SMTP_URL: 'smtp://127.0.0.1:1025', NOTIFY_CONCURRENCY: 5, NOTIFY_ATTEMPTS: 8, NOTIFY_LOCK_MS: 30_000 });
     expect(loadConfig({ SMTP_URL: 'smtps://user:pw@smtp.example.jp:465', MAIL_FROM: 'つなぎ <no-reply@example.jp>' }).SMTP_URL).toMatch(/^smtps:/);
     const error = (() => {
       try {
-        loadConfig({ SMTP_URL: 'mail.example.jp', MAIL_FROM: 'nobody', NOTIFY_QUEUE_PREFIX: 'a b', NOTIFY_CONCURRENCY: '0', NOTIFY_ATTEMPTS: '99', NOTIFY_BACKOFF_MS: '1' });
+        loadConfig({ SMTP_URL: 'mail.example.jp', MAIL_FROM: 'nobody', NOTIFY_QUEUE_PREFIX: 'a b', NOTIFY_CONCURRENCY: '0', NOTIFY_ATTEMPTS: '99', NOTIFY_BACKOFF_MS: '1', NOTIFY_LOCK_MS: '10' });
       } catch (e) {
         return e as ConfigurationError;
       }
@@ -49,6 +49,7 @@ describe('loadConfig', () => {
       'NOTIFY_ATTEMPTS',
       'NOTIFY_BACKOFF_MS',
       'NOTIFY_CONCURRENCY',
+      'NOTIFY_LOCK_MS',
       'NOTIFY_QUEUE_PREFIX',
       'SMTP_URL',
     ]);
