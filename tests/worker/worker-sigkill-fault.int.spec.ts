@@ -138,8 +138,10 @@ describe('the built worker, SIGKILLed while it sends (real Redis, real SMTP)', (
     let killsWhileSending = 0;
     let proc = await startWorker();
     while (kills < KILLS) {
+      // Kill once this worker is sending (or after a few seconds with nothing to send), a moment into it.
       const before = smtp.started;
-      await sleep(150 + random() * 900);
+      for (const until = Date.now() + 5_000; smtp.started === before && Date.now() < until; ) await sleep(10);
+      await sleep(random() * 300);
       if (smtp.started > before) killsWhileSending++;
       await kill(proc);
       kills++;
