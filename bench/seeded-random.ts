@@ -1,11 +1,2 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same data, so runs and failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Benchmarks and generated tests use the product's seeded PRNG (the demo city is generated with it too). */
+export { seededRandom } from '../libs/domain/src/seeded-random';

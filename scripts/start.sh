@@ -13,12 +13,20 @@ if [ "${1:-}" = "--reset" ]; then
 fi
 mkdir -p "$DATA_DIR"
 
+# On an empty data directory, a demo city (a year of a generated Kawasaki); DEMO_CITY=off starts empty.
+if [ "${DEMO_CITY:-on}" != "off" ]; then
+  # DEMO_CITY_ARGS sizes it (e.g. "--people 300 --months 3"); see `npm run cli -- demo load --help`.
+  # shellcheck disable=SC2086
+  node dist/apps/cli/src/main.js demo load --if-empty ${DEMO_CITY_ARGS:-}
+fi
+
 mail=""
 if [ -z "${SMTP_URL:-}" ]; then
   # No mail relay configured: catch the worker's emails locally as .eml files.
-  node scripts/dev-mail-catcher.js 1025 "${DATA_DIR}/mail" &
+  catcher_port="${MAIL_CATCHER_PORT:-1025}"
+  node scripts/dev-mail-catcher.js "$catcher_port" "${DATA_DIR}/mail" &
   mail=$!
-  export SMTP_URL=smtp://127.0.0.1:1025
+  export SMTP_URL="smtp://127.0.0.1:${catcher_port}"
 fi
 
 node dist/apps/worker/src/main.js &
@@ -43,9 +51,17 @@ tsunagi is running (data in ${DATA_DIR}, Redis at ${REDIS_URL})
   Email         ${SMTP_URL}${mail:+ (caught locally: ${DATA_DIR}/mail/*.eml)}
 Development tokens (12 h):
 INFO
-for role in admin coordinator volunteer organisation analyst; do
-  printf '  %-13s %s\n' "$role" "$(node dist/apps/cli/src/main.js tokens issue --role "$role" --ward kawasaki)"
-done
+# With the demo city, the volunteer and organisation tokens belong to people in it (DATA_DIR/demo-city.json).
+demo_id() { node -e "try{process.stdout.write(require(require('path').resolve(process.argv[1],'demo-city.json'))[process.argv[2]]||'')}catch{}" "$DATA_DIR" "$1"; }
+token() { node dist/apps/cli/src/main.js tokens issue "$@"; }
+volunteer=$(demo_id volunteerPersonId)
+organisation=$(demo_id organisationId)
+representative=$(demo_id representativePersonId)
+printf '  %-13s %s\n' admin "$(token --role admin)"
+printf '  %-13s %s\n' coordinator "$(token --role coordinator --ward nakahara --subject coordinator-nakahara-1)"
+printf '  %-13s %s\n' volunteer "$(token --role volunteer ${volunteer:+--person "$volunteer"})"
+printf '  %-13s %s\n' organisation "$(token --role organisation ${organisation:+--organisation "$organisation"} ${representative:+--person "$representative"})"
+printf '  %-13s %s\n' analyst "$(token --role analyst)"
 echo "Ctrl-C stops the API and the worker."
 
 wait -n "$api" "$worker" || true

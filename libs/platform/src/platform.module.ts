@@ -36,12 +36,7 @@ export class PlatformModule {
         { provide: CLOCK, useValue: new SystemClock() },
         {
           provide: EVENT_STORE,
-          useFactory: () =>
-            createEventStore(
-              config.EVENT_STORE === 'sqlite'
-                ? { adapter: 'sqlite', path: config.eventStorePath, durability: config.EVENT_STORE_DURABILITY }
-                : { adapter: 'eventstoredb', connectionString: config.EVENTSTORE_CONNECTION_STRING! },
-            ),
+          useFactory: () => createEventStore(config.eventStoreSettings),
         },
         { provide: REDIS, useFactory: () => createRedisConnection(config.REDIS_URL, 'client') },
         { provide: TokenService, useFactory: () => TokenService.fromConfig(config) },

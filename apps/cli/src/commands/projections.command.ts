@@ -1,35 +1,9 @@
-import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import { createEventStore } from '@tsunagi/event-store';
 import { loadConfig } from '@tsunagi/platform';
-import { ProjectionRunner, RebuildProgress, openReadModelDatabase } from '@tsunagi/projections';
+import { ProjectionRunner, openReadModelDatabase } from '@tsunagi/projections';
+import { progressReporter } from '../progress';
 import { API_PROJECTIONS } from '../../../api/src/projections/api-projections';
-
-/** A progress bar on a terminal; a line every few seconds (and at the end) when output goes to a file or CI log. */
-function progressReporter(name: string): { update(progress: RebuildProgress): void; done(): void } {
-  if (process.stderr.isTTY) {
-    const bar = new SingleBar({ format: `${name} [{bar}] {percentage}% | {value}/{total} positions | {events} events`, stream: process.stderr }, Presets.shades_classic);
-    let started = false;
-    return {
-      update: (p) => {
-        if (!started) bar.start(p.headPosition, 0, { events: 0 });
-        started = true;
-        bar.setTotal(p.headPosition);
-        bar.update(p.position, { events: p.eventsApplied });
-      },
-      done: () => bar.stop(),
-    };
-  }
-  let last = 0;
-  return {
-    update: (p) => {
-      if (p.fraction < 1 && Date.now() - last < 2_000) return;
-      last = Date.now();
-      process.stderr.write(`${name}: ${(p.fraction * 100).toFixed(1)} % (${p.position}/${p.headPosition} positions, ${p.eventsApplied} events)\n`);
-    },
-    done: () => undefined,
-  };
-}
 
 export function projectionsCommand(): Command {
   const projections = new Command('projections').description('Read models kept by the API');
@@ -42,18 +16,14 @@ export function projectionsCommand(): Command {
     )
     .action(async (name?: string) => {
       const config = loadConfig();
-      const store = createEventStore(
-        config.EVENT_STORE === 'sqlite'
-          ? { adapter: 'sqlite', path: config.eventStorePath, durability: config.EVENT_STORE_DURABILITY }
-          : { adapter: 'eventstoredb', connectionString: config.EVENTSTORE_CONNECTION_STRING! },
-      );
+      const store = createEventStore(config.eventStoreSettings);
       const db = openReadModelDatabase(config.readModelPath);
       const runner = new ProjectionRunner(store, db, API_PROJECTIONS());
       try {
         for (const projection of name ? [name] : runner.names) {
-          const reporter = progressReporter(projection);
+          const reporter = progressReporter(projection, 'positions');
           const started = Date.now();
-          await runner.rebuild(projection, (p) => reporter.update(p));
+          await runner.rebuild(projection, (p) => reporter.update(p.position, p.headPosition, `${p.eventsApplied} events`));
           reporter.done();
           process.stdout.write(`Rebuilt ${projection} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         }

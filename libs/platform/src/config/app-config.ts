@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 import { join, resolve } from 'node:path';
+import type { EventStoreSettings } from '@tsunagi/event-store';
 
 /**
  * Every setting the product reads, validated at start. A wrong or missing value stops the process with a
@@ -127,6 +128,13 @@ export class AppConfig {
 
   get readModelPath(): string {
     return this.READ_MODEL_PATH ? resolve(this.READ_MODEL_PATH) : join(resolve(this.DATA_DIR), 'read-models.sqlite');
+  }
+
+  /** The event store these settings choose, for `createEventStore`. */
+  get eventStoreSettings(): EventStoreSettings {
+    return this.EVENT_STORE === 'sqlite'
+      ? { adapter: 'sqlite', path: this.eventStorePath, durability: this.EVENT_STORE_DURABILITY }
+      : { adapter: 'eventstoredb', connectionString: this.EVENTSTORE_CONNECTION_STRING! };
   }
 }
 

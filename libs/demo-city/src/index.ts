@@ -1,0 +1,2 @@
+export * from './demo-city.plan';
+export * from './demo-city.loader';
