@@ -5,7 +5,10 @@ import { loadConfig } from '@tsunagi/platform';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { NotificationsService } from '../../apps/worker/src/notifications/notifications.module';
 import { DispatchCheckpoints } from '../../apps/worker/src/notifications/dispatch-checkpoint';
+import { FOLLOW_UP_QUEUE, followUpIdFor } from '../../apps/worker/src/notifications/follow-up-job';
 import { Harness, MAIL_FROM, REDIS_URL } from './support/harness';
+
+const DAY = 24 * 3_600_000;
 import { World } from './support/world';
 
 /** The worker process as main.ts builds it: settings from the environment, the pipeline started and closed by Nest. */
@@ -30,6 +33,9 @@ describe('worker module', () => {
       MAIL_FROM,
       NOTIFY_QUEUE_PREFIX: h.prefix,
       NOTIFY_BACKOFF_MS: '20',
+      // The test's events are dated by the harness's fixed clock (months ago): follow-ups long enough to be still ahead.
+      MATCH_REMINDER_AFTER_MS: String(364 * DAY),
+      MATCH_EXPIRY_AFTER_MS: String(365 * DAY),
       NODE_ENV: 'test',
     });
     expect(config.workerDatabasePath).toBe(`${h.dir}/worker.sqlite`);
@@ -57,5 +63,8 @@ describe('worker module', () => {
     const [proposed] = await h.store.readAll({ filter: { eventTypes: ['MatchProposed'] } });
     expect(checkpoints.get('notifications')).toBeGreaterThanOrEqual(proposed.position);
     checkpoints.close();
+    // The follow-ups of the proposal wait, delayed as configured from the proposal's time.
+    const expiry = await h.redis.hgetall(`${h.prefix}:${FOLLOW_UP_QUEUE}:${followUpIdFor('match_expiry', proposed.id)}`);
+    expect(Number(expiry.timestamp) + Number(expiry.delay)).toBeCloseTo(Date.parse(proposed.metadata.occurredAt) + 365 * DAY, -4);
   });
 });

@@ -4,3 +4,4 @@ export * from './wards';
 export * from './principal';
 export * from './themes';
 export * from './skills';
+export * from './notification-kinds';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStore, FixedClock, RecordedEvent, SqliteEventStore, newId } from '@tsunagi/event-store';
-import { NotificationEvent } from '@tsunagi/notifications';
+import { FollowUpSettings, NotificationEvent } from '@tsunagi/notifications';
 import { CommandExecutor } from '@tsunagi/platform';
 import { Mailer, SmtpMailer } from '../../../apps/worker/src/notifications/mailer';
 import { NOTIFICATION_QUEUE, NotificationJobData } from '../../../apps/worker/src/notifications/notification-job';
@@ -23,6 +23,8 @@ export interface HarnessOptions {
   /** Wraps the event store the pipeline uses (to inject faults); the test itself writes through the real one. */
   wrapStore?: (store: EventStore) => EventStore;
   mailer?: (defaultMailer: Mailer) => Mailer;
+  /** Reminders and expiries (short, in tests); none when absent. */
+  followUps?: FollowUpSettings;
 }
 
 type Delivered = Extract<NotificationEvent, { type: 'NotificationDelivered' }>['data'];
@@ -69,6 +71,7 @@ export class Harness {
         concurrency,
         delivery: { attempts: this.options.attempts ?? 3, backoffMs: this.options.backoffMs ?? 20 },
         checkpointPath: join(this.dir, 'worker.sqlite'),
+        ...(this.options.followUps ? { followUps: this.options.followUps } : {}),
       },
       this.options.mailer ? this.options.mailer(smtp) : smtp,
     );

@@ -30,6 +30,11 @@ export class NotificationsService implements OnApplicationBootstrap, BeforeAppli
       concurrency: config.NOTIFY_CONCURRENCY,
       delivery: { attempts: config.NOTIFY_ATTEMPTS, backoffMs: config.NOTIFY_BACKOFF_MS },
       checkpointPath: config.workerDatabasePath,
+      followUps: {
+        matchReminderAfterMs: config.MATCH_REMINDER_AFTER_MS,
+        matchExpiryAfterMs: config.MATCH_EXPIRY_AFTER_MS,
+        meetingReminderBeforeMs: config.MEETING_REMINDER_BEFORE_MS,
+      },
       // Production: https to public addresses only; tests also accept http (never a private address by default).
       webhooks: { policy: WebhookAddressPolicy.forEnvironment(config.NODE_ENV), keyMaterial: webhookKeyMaterial(config) },
       logger: {
