@@ -65,6 +65,6 @@ describe('worker module', () => {
     checkpoints.close();
     // The follow-ups of the proposal wait, delayed as configured from the proposal's time.
     const expiry = await h.redis.hgetall(`${h.prefix}:${FOLLOW_UP_QUEUE}:${followUpIdFor('match_expiry', proposed.id)}`);
-    expect(Number(expiry.timestamp) + Number(expiry.delay)).toBeCloseTo(Date.parse(proposed.metadata.occurredAt) + 365 * DAY, -4);
+    expect(Number(expiry.timestamp) + Number(expiry.delay)).toBeCloseTo(Date.parse(String(proposed.metadata.occurredAt)) + 365 * DAY, -4);
   });
 });
