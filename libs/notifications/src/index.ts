@@ -4,3 +4,4 @@ export * from './message-facts';
 export * from './templates';
 export * from './webhooks';
 export * from './follow-ups';
+export * from './quiet-hours';

@@ -10,6 +10,7 @@ import { CommandExecutor } from '@tsunagi/platform';
 import { Mailer, SmtpMailer } from '../../../apps/worker/src/notifications/mailer';
 import { NOTIFICATION_QUEUE, NotificationJobData } from '../../../apps/worker/src/notifications/notification-job';
 import { NotificationPipeline } from '../../../apps/worker/src/notifications/notification-pipeline';
+import type { QuietHoursSettings } from '../../../apps/worker/src/notifications/notification-processor';
 import { SmtpBehaviour, TestSmtpServer } from './smtp';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -25,6 +26,8 @@ export interface HarnessOptions {
   mailer?: (defaultMailer: Mailer) => Mailer;
   /** Reminders and expiries (short, in tests); none when absent. */
   followUps?: FollowUpSettings;
+  /** Quiet hours (read on the harness's fixed clock); none when absent. */
+  quietHours?: QuietHoursSettings;
 }
 
 type Delivered = Extract<NotificationEvent, { type: 'NotificationDelivered' }>['data'];
@@ -72,6 +75,7 @@ export class Harness {
         delivery: { attempts: this.options.attempts ?? 3, backoffMs: this.options.backoffMs ?? 20 },
         checkpointPath: join(this.dir, 'worker.sqlite'),
         ...(this.options.followUps ? { followUps: this.options.followUps } : {}),
+        ...(this.options.quietHours ? { quietHours: this.options.quietHours } : {}),
       },
       this.options.mailer ? this.options.mailer(smtp) : smtp,
     );

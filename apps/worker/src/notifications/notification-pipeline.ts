@@ -11,7 +11,7 @@ import { NotificationDirectory } from './notification-directory';
 import { DispatcherLogger, NotificationDispatcher } from './notification-dispatcher';
 import { DeliverySettings, NOTIFICATION_QUEUE, NotificationJobData } from './notification-job';
 import { NotificationPlanner } from './notification-planner';
-import { DeliveryOutcome, NotificationProcessor } from './notification-processor';
+import { DeliveryOutcome, NotificationProcessor, QuietHoursSettings } from './notification-processor';
 import { QueueWorker } from './notification-worker';
 
 export interface PipelineSettings {
@@ -29,6 +29,8 @@ export interface PipelineSettings {
   webhooks?: WebhookChannelSettings;
   /** Reminders and expiries of unanswered proposals, meeting reminders (MATCH_REMINDER_AFTER_MS and the like); none when absent. */
   followUps?: FollowUpSettings;
+  /** Non-urgent e-mail to a person waits until their quiet hours end (QUIET_HOURS); none when absent. */
+  quietHours?: QuietHoursSettings;
 }
 
 /**
@@ -66,7 +68,7 @@ export class NotificationPipeline {
     const directory = new NotificationDirectory(store);
     this.checkpoints = new DispatchCheckpoints(settings.checkpointPath);
     const webhooks = settings.webhooks ? new WebhookChannel(store, settings.webhooks) : undefined;
-    this.processor = new NotificationProcessor(store, directory, this.mailer, clock, { from: settings.mailFrom }, webhooks);
+    this.processor = new NotificationProcessor(store, directory, this.mailer, clock, { from: settings.mailFrom, quietHours: settings.quietHours }, webhooks);
     const planner = new NotificationPlanner(store, directory, settings.delivery);
     this.followUpProcessor = new FollowUpProcessor(store, planner, this.queue, new CommandExecutor(store, clock), clock);
     this.dispatcher = new NotificationDispatcher(store, this.queue, this.checkpoints, directory, {

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { CLOCK, Clock, EVENT_STORE, EventStore } from '@tsunagi/event-store';
-import { WebhookAddressPolicy, webhookKeyMaterial } from '@tsunagi/notifications';
+import { WebhookAddressPolicy, parseQuietHours, webhookKeyMaterial } from '@tsunagi/notifications';
 import { AppConfig } from '@tsunagi/platform';
 import { NotificationPipeline } from './notification-pipeline';
 
@@ -30,6 +30,7 @@ export class NotificationsService implements OnApplicationBootstrap, BeforeAppli
       concurrency: config.NOTIFY_CONCURRENCY,
       delivery: { attempts: config.NOTIFY_ATTEMPTS, backoffMs: config.NOTIFY_BACKOFF_MS },
       checkpointPath: config.workerDatabasePath,
+      quietHours: { defaultWindow: parseQuietHours(config.QUIET_HOURS), timeZone: config.QUIET_HOURS_TIME_ZONE },
       followUps: {
         matchReminderAfterMs: config.MATCH_REMINDER_AFTER_MS,
         matchExpiryAfterMs: config.MATCH_EXPIRY_AFTER_MS,

@@ -21,6 +21,12 @@ export type FollowTarget = { type: 'sdc'; ward: Ward } | { type: 'theme'; theme:
 
 export const followKey = (target: FollowTarget) => (target.type === 'sdc' ? `sdc:${target.ward}` : `theme:${target.theme}`);
 
+/** The target a followKey() names. */
+export function followTargetOf(key: string): FollowTarget {
+  const [type, value] = key.split(':');
+  return type === 'sdc' ? { type: 'sdc', ward: value as Ward } : { type: 'theme', theme: value as Theme };
+}
+
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 const invalid = (field: string) => new DomainError('person.invalid', 'invalid', { field });
