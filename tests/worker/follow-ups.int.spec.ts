@@ -26,13 +26,6 @@ describe('follow-ups of unanswered proposals (real Redis, SQLite, SMTP)', () => 
     await h.close();
   });
 
-  const until = async (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 8_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(25);
-    }
-  };
   const followUpsDone = async () => {
     const counts = await h.pipeline.followUpQueue.getJobCounts('waiting', 'active', 'delayed', 'failed');
     return counts.waiting + counts.active + counts.delayed === 0;
@@ -53,17 +46,17 @@ describe('follow-ups of unanswered proposals (real Redis, SQLite, SMTP)', () => 
     const { hanako, org, cooking, matchId } = await proposal();
     const proposed = (await h.store.readStream(opportunityStreamId(cooking))).find((e) => e.type === 'MatchProposed')!;
     // Delayed jobs with ids derived from the proposal.
-    await until('the follow-ups to be added', async () => !!(await h.pipeline.followUpQueue.getJob(followUpIdFor('match_expiry', proposed.id))));
+    await h.until('the follow-ups to be added', async () => !!(await h.pipeline.followUpQueue.getJob(followUpIdFor('match_expiry', proposed.id))));
     expect(await h.pipeline.followUpQueue.getJob(followUpIdFor('match_reminder', proposed.id))).toBeDefined();
 
-    await until('the reminder', () => h.emailsTo('hanako@example.jp').some((e) => e.subject.startsWith('【リマインド】')));
+    await h.until('the reminder', () => h.emailsTo('hanako@example.jp').some((e) => e.subject.startsWith('【リマインド】')));
     expect(Date.now() - started).toBeGreaterThanOrEqual(REMIND_MS);
     // Not expired yet when reminded.
     expect(await expiries(cooking)).toHaveLength(0);
     expect((await h.inbox({ type: 'person', id: hanako })).map((d) => d.kind).sort()).toEqual(['match_proposed', 'match_reminder']);
 
-    await until('the expiry', async () => (await expiries(cooking)).length === 1);
-    await until('the follow-ups to finish', followUpsDone);
+    await h.until('the expiry', async () => (await expiries(cooking)).length === 1);
+    await h.until('the follow-ups to finish', followUpsDone);
     await h.settle();
     const [expired] = await expiries(cooking);
     expect(expired.data).toMatchObject({ opportunityId: cooking, matchId, by: FOLLOW_UP_PRINCIPAL.subject });
@@ -88,7 +81,7 @@ describe('follow-ups of unanswered proposals (real Redis, SQLite, SMTP)', () => 
     h.pipeline.checkpoints.save('notifications', 0);
     h.pipeline.dispatcher.start();
     await h.settle();
-    await until('replayed follow-ups to finish', followUpsDone);
+    await h.until('replayed follow-ups to finish', followUpsDone);
     await sleep(200);
     expect(h.emails.length).toBe(sent);
     expect(await expiries(cooking)).toHaveLength(1);
@@ -113,7 +106,7 @@ describe('follow-ups of unanswered proposals (real Redis, SQLite, SMTP)', () => 
     const { hanako, cooking, matchId } = await proposal();
     await world.match(cooking, matchId, 'AcceptMatch', hanako);
     const proposed = (await h.store.readStream(opportunityStreamId(cooking))).find((e) => e.type === 'MatchProposed')!;
-    await until('both follow-ups to have run', async () => {
+    await h.until('both follow-ups to have run', async () => {
       const jobs = await Promise.all(['match_reminder', 'match_expiry'].map((f) => h.pipeline.followUpQueue.getJob(followUpIdFor(f as 'match_reminder', proposed.id))));
       return jobs.every((j) => !!j && !!j.finishedOn);
     });
@@ -128,7 +121,7 @@ describe('follow-ups of unanswered proposals (real Redis, SQLite, SMTP)', () => 
 
   it('follow-up jobs carry ids only', async () => {
     await proposal();
-    await until('the follow-ups to be added', async () => (await h.pipeline.followUpQueue.getJobCounts('delayed', 'completed', 'waiting', 'active')).delayed > 0);
+    await h.until('the follow-ups to be added', async () => (await h.pipeline.followUpQueue.getJobCounts('delayed', 'completed', 'waiting', 'active')).delayed > 0);
     const jobs = await h.pipeline.followUpQueue.getJobs(['delayed', 'waiting', 'active', 'completed']);
     for (const job of jobs) {
       expect(Object.keys(job.data).sort()).toEqual(['followUp', 'followUpId', 'sourceEventId', 'sourceRevision', 'sourceStreamId']);

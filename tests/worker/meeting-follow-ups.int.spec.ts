@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { meetingStreamId } from '@tsunagi/meetings';
 import { followUpIdFor } from '../../apps/worker/src/notifications/follow-up-job';
 import { COORDINATOR, World } from './support/world';
@@ -23,13 +22,6 @@ describe('meeting announcements to followers and reminders (real Redis, SQLite, 
     await h.close();
   });
 
-  const until = async (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 8_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(20);
-    }
-  };
   const subjects = (address: string) => h.emailsTo(address).map((e) => e.subject).sort();
   /** A schedule whose reminder is due `inMs` from now (on the harness's clock), an hour long. */
   const startingSoon = (inMs: number, capacity = 1) => {
@@ -97,7 +89,7 @@ describe('meeting announcements to followers and reminders (real Redis, SQLite, 
     await register(moved, taro);
     await world.onMeeting(moved, COORDINATOR, (at) => ({ type: 'RescheduleMeeting', meetingId: moved, ...startingSoon(SOON_MS * 2), reason: '会場の都合', by: COORDINATOR, at }));
 
-    await until('every reminder to have fired', async () => {
+    await h.until('every reminder to have fired', async () => {
       const jobs = [...(await followUpsOf(held)), ...(await followUpsOf(cancelled)), ...(await followUpsOf(moved))];
       return jobs.length === 4 && jobs.every((j) => !!j?.finishedOn);
     });

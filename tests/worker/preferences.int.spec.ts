@@ -22,13 +22,6 @@ describe('notification preferences and quiet hours (real Redis, SQLite, SMTP)', 
     await h.close();
   });
 
-  const until = async (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 8_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(20);
-    }
-  };
   const proposedEvent = async (opportunityId: string) => (await h.store.readStream(opportunityStreamId(opportunityId))).filter((e) => e.type === 'MatchProposed').at(-1)!;
 
   async function proposeTo(personId: string) {
@@ -45,8 +38,8 @@ describe('notification preferences and quiet hours (real Redis, SQLite, SMTP)', 
     const proposed = await proposeTo(hanako);
     const emailJobId = notificationIdFor(proposed.id, { type: 'person', id: hanako }, 'email');
 
-    await until('the inbox entry', async () => (await h.inbox({ type: 'person', id: hanako })).length === 1);
-    await until('the e-mail job to be put off', async () => (await h.queue.getJob(emailJobId))?.delay !== undefined && (await h.queue.getJobState(emailJobId)) === 'delayed');
+    await h.until('the inbox entry', async () => (await h.inbox({ type: 'person', id: hanako })).length === 1);
+    await h.until('the e-mail job to be put off', async () => (await h.queue.getJob(emailJobId))?.delay !== undefined && (await h.queue.getJobState(emailJobId)) === 'delayed');
     const job = (await h.queue.getJob(emailJobId))!;
     // Put off by ten hours (real time), without spending an attempt.
     const hoursAhead = (job.timestamp + job.delay - Date.now()) / 3_600_000;
@@ -59,7 +52,7 @@ describe('notification preferences and quiet hours (real Redis, SQLite, SMTP)', 
     // Morning: the job runs again and sends.
     h.clock.set(JST('2026-04-02T08:00:00'));
     await job.promote();
-    await until('the e-mail', () => h.emailsTo('hanako@example.jp').length === 1);
+    await h.until('the e-mail', () => h.emailsTo('hanako@example.jp').length === 1);
     expect(h.emails[0].subject).toBe('「子ども食堂の調理スタッフ」へのマッチングのご提案');
     await h.settle();
     expect((await h.delivered()).filter((d) => d.recipient.id === hanako).map((d) => d.channel).sort()).toEqual(['email', 'inbox']);
@@ -81,7 +74,7 @@ describe('notification preferences and quiet hours (real Redis, SQLite, SMTP)', 
     await world.onMeeting(meeting, COORDINATOR, (at) => ({ type: 'CancelMeeting', meetingId: meeting, reason: '台風のため', by: COORDINATOR, at }));
     for (const person of [none, late, early]) await proposeTo(person);
 
-    await until('the e-mails that need not wait', () => h.emailsTo('none@example.jp').length === 1 && h.emailsTo('late@example.jp').length === 1 && h.emailsTo('early@example.jp').length === 1);
+    await h.until('the e-mails that need not wait', () => h.emailsTo('none@example.jp').length === 1 && h.emailsTo('late@example.jp').length === 1 && h.emailsTo('early@example.jp').length === 1);
     await sleep(300);
     // "early" (quiet from 20:00) got the cancellation at once; their proposal waits.
     expect(h.emailsTo('early@example.jp').map((e) => e.subject)).toEqual(['「YORIAI」は中止になりました']);

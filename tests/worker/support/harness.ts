@@ -98,6 +98,15 @@ export class Harness {
     }
   }
 
+  /** Polls until `check` holds (for what happens on delayed jobs' own time). */
+  async until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 8_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await sleep(20);
+    }
+  }
+
   async counts() {
     return this.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
   }
