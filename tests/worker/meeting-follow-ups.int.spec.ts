@@ -35,7 +35,7 @@ describe('meeting announcements to followers and reminders (real Redis, SQLite, 
     return Promise.all(events.filter((e) => e.type === 'MeetingScheduled' || e.type === 'MeetingRescheduled').map((e) => h.pipeline.followUpQueue.getJob(followUpIdFor('meeting_reminder', e.id))));
   };
 
-  it('a scheduled meeting is announced to followers of its SDC or themes, once each, and never to those who unfollowed', async () => {
+  it('a scheduled meeting (and a launched spin-off) is announced to followers, once each, and never to those who unfollowed', async () => {
     const sdcFollower = await world.person({ name: 'A', email: 'sdc@example.jp', language: 'ja' });
     const themeFollower = await world.person({ name: 'B', email: 'theme@example.jp', language: 'en' });
     const both = await world.person({ name: 'C', email: 'both@example.jp', language: 'ja' });
@@ -66,6 +66,16 @@ describe('meeting announcements to followers and reminders (real Redis, SQLite, 
     expect(subjects('proposer@example.jp')).toEqual(['「YORIAI 5月」の開催が決まりました']);
     for (const address of ['gone@example.jp', 'asao@example.jp', 'late@example.jp']) expect(h.emailsTo(address)).toEqual([]);
     expect((await h.inbox({ type: 'person', id: themeFollower })).map((d) => d.kind)).toEqual(['meeting_announced']);
+
+    // A spin-off launched in nakahara: announced to the SDC's followers (not to theme followers), its initiator told as such.
+    const spinOff = await world.spinOff('中原の朝市', [both], meeting);
+    await world.onSpinOff(spinOff, COORDINATOR, (at) => ({ type: 'AcknowledgeSpinOff', spinOffId: spinOff, by: COORDINATOR, at }));
+    await world.onSpinOff(spinOff, both, (at) => ({ type: 'LaunchSpinOff', spinOffId: spinOff, by: both, at }));
+    await h.settle();
+    expect(subjects('sdc@example.jp')).toEqual(['新しいスピンオフ企画「中原の朝市」が始動しました', '新しい会議「YORIAI 5月」のお知らせ'].sort());
+    expect(subjects('late@example.jp')).toEqual(['新しいスピンオフ企画「中原の朝市」が始動しました']);
+    expect(subjects('both@example.jp')).toEqual(['スピンオフ企画「中原の朝市」が始動しました', '新しい会議「YORIAI 5月」のお知らせ'].sort());
+    expect(subjects('theme@example.jp')).toEqual(['New meeting: "YORIAI 5月"']);
   });
 
   it('registered people are reminded before the meeting, those waiting are not; nothing for a meeting cancelled or moved since', async () => {

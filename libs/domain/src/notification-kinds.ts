@@ -19,6 +19,7 @@ export const NOTIFICATION_KINDS = [
   'meeting_reminder',
   'waitlist_promoted',
   'spinoff_launched',
+  'spinoff_announced',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -32,6 +32,7 @@ export const ABOUT_OF_KIND: Record<NotificationKind, MessageFacts['about']> = {
   meeting_reminder: 'meeting',
   waitlist_promoted: 'meeting',
   spinoff_launched: 'spinoff',
+  spinoff_announced: 'spinoff',
 };
 
 export class MessageFactsError extends Error {}

@@ -97,24 +97,43 @@ export function addresseesFor(event: SourceEvent, earlier: readonly SourceEvent[
   if (!isNotifyingEventType(event.type)) return [];
   const kind = KIND_OF_EVENT[event.type];
   const told = unique(recipientsFor(event, earlier)).map((recipient) => ({ kind, recipient }));
-  if (event.type !== 'MeetingScheduled') return told;
-  // People following the meeting's SDC or one of its themes hear of it too, unless already told as its proposer.
+  const announcement = ANNOUNCED_AS[event.type];
+  if (!announcement) return told;
+  // Followers hear of it too, unless already told for another reason (the proposer, an initiator).
   const already = new Set(told.map((a) => `${a.recipient.type}:${a.recipient.id}`));
   const announced = unique(followers.map(person)).filter((r) => !already.has(`person:${r.id}`));
-  return [...told, ...announced.map((recipient) => ({ kind: 'meeting_announced' as const, recipient }))];
+  return [...told, ...announced.map((recipient) => ({ kind: announcement, recipient }))];
 }
 
-/** What a follower may follow: an SDC (by its ward) or a theme. */
+/** Events announced to followers, and the kind of message followers get. */
+const ANNOUNCED_AS: Partial<Record<NotifyingEventType, NotificationKind>> = {
+  MeetingScheduled: 'meeting_announced',
+  SpinOffLaunched: 'spinoff_announced',
+};
+
+/** What followers follow: SDCs (by their ward) and themes. */
 export interface FollowTargets {
-  sdc: string;
+  sdcs: readonly string[];
   themes: readonly string[];
 }
 
-/** For an event that announces to followers (MeetingScheduled), the SDC and themes whose followers hear of it. */
+/**
+ * For an event announced to followers, whose followers hear of it: a scheduled meeting's SDC and themes; a
+ * launched spin-off's SDCs (the wards it works in).
+ */
 export function followTargetsOf(event: SourceEvent, earlier: readonly SourceEvent[]): FollowTargets | undefined {
-  if (event.type !== 'MeetingScheduled') return undefined;
-  const proposal = fold(meetingDecider, earlier as unknown as MeetingEvent[]).proposal;
-  return proposal ? { sdc: proposal.sdc, themes: proposal.themes } : undefined;
+  switch (event.type) {
+    case 'MeetingScheduled': {
+      const proposal = fold(meetingDecider, earlier as unknown as MeetingEvent[]).proposal;
+      return proposal ? { sdcs: [proposal.sdc], themes: proposal.themes } : undefined;
+    }
+    case 'SpinOffLaunched': {
+      const profile = fold(spinOffDecider, earlier as unknown as SpinOffEvent[]).profile;
+      return profile ? { sdcs: profile.wards, themes: [] } : undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
 function recipientsFor(event: SourceEvent, earlier: readonly SourceEvent[]): Recipient[] {

@@ -130,7 +130,7 @@ describe('notification rules', () => {
 
     it("scheduling announces the meeting to the followers of its SDC or themes, once each, the proposer only as proposer", () => {
       const themed = mtg('MeetingProposed', { ...proposal, themes: ['town_making', 'elderly'], proposer: { subject: 's-p1', personId: 'p1' }, by: 's-p1' });
-      expect(followTargetsOf(scheduled, [themed])).toEqual({ sdc: 'nakahara', themes: ['town_making', 'elderly'] });
+      expect(followTargetsOf(scheduled, [themed])).toEqual({ sdcs: ['nakahara'], themes: ['town_making', 'elderly'] });
       expect(followTargetsOf(mtg('MeetingCancelled', { reason: 'x' }), [themed])).toBeUndefined();
       const planned = notificationsFor(scheduled, { earlier: [themed], mayBeContacted: (id) => id !== 'f2', followers: ['f1', 'p1', 'f2', 'f1'] });
       expect(planned).toEqual([
@@ -175,9 +175,20 @@ describe('notification rules', () => {
   });
 
   describe('spin-offs', () => {
+    const sp = (type: SpinOffEvent['type'], data: object = {}) => ({ type, data: { spinOffId: 's1', by: 'p1', at, ...data } }) as SpinOffEvent;
+    const proposed = sp('SpinOffProposed', { origins: [], title: '朝市', purpose: '朝市を開く', wards: ['nakahara', 'tama'], themes: ['food'], initiators: ['p1', 'p2'] });
+
+    it('a launch is announced to the followers of the SDCs of its wards; initiators are told only as initiators', () => {
+      const earlier = [proposed, sp('SpinOffAcknowledged', { by: coordinator })];
+      expect(followTargetsOf(sp('SpinOffLaunched'), earlier)).toEqual({ sdcs: ['nakahara', 'tama'], themes: [] });
+      expect(addresseesFor(sp('SpinOffLaunched'), earlier, ['f1', 'p2'])).toEqual([
+        { kind: 'spinoff_launched', recipient: { type: 'person', id: 'p1' } },
+        { kind: 'spinoff_launched', recipient: { type: 'person', id: 'p2' } },
+        { kind: 'spinoff_announced', recipient: { type: 'person', id: 'f1' } },
+      ]);
+    });
+
     it('a launch tells its initiators', () => {
-      const sp = (type: SpinOffEvent['type'], data: object = {}) => ({ type, data: { spinOffId: 's1', by: 'p1', at, ...data } }) as SpinOffEvent;
-      const proposed = sp('SpinOffProposed', { origins: [], title: '朝市', purpose: '朝市を開く', wards: ['nakahara'], themes: [], initiators: ['p1', 'p2'] });
       expect(plan(sp('SpinOffLaunched'), [proposed, sp('SpinOffAcknowledged', { by: coordinator })], (id) => id === 'p1')).toEqual([
         { kind: 'spinoff_launched', recipient: { type: 'person', id: 'p1' }, channels: ['email', 'inbox'] },
         { kind: 'spinoff_launched', recipient: { type: 'person', id: 'p2' }, channels: ['inbox'] },

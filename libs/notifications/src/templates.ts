@@ -149,7 +149,11 @@ const meeting: Record<Extract<NotificationKind, `meeting_${string}`> | 'waitlist
       : message(`You have a place at "${f.meetingTitle}"`, [`A place came free at "${f.meetingTitle}": you are no longer on the waiting list and are registered.`, ...meetingLines(f, l)], l),
 };
 
-const spinoff: Record<'spinoff_launched', Template<SpinOff>> = {
+const spinoff: Record<Extract<NotificationKind, `spinoff_${string}`>, Template<SpinOff>> = {
+  spinoff_announced: ({ spinOffTitle: t }, l) =>
+    l === 'ja'
+      ? message(`新しいスピンオフ企画「${t}」が始動しました`, [`フォロー中のSDCの地域で、スピンオフ企画「${t}」が始動しました。`, '参加できる役割の募集があれば、tsunagi でご覧いただけます。'], l)
+      : message(`New spin-off: "${t}"`, [`A spin-off project in the area of an SDC you follow, "${t}", has launched.`, 'Any roles it opens can be found on tsunagi.'], l),
   spinoff_launched: ({ spinOffTitle: t }, l) =>
     l === 'ja'
       ? message(`スピンオフ企画「${t}」が始動しました`, [`あなたが立ち上げたスピンオフ企画「${t}」が始動しました。`, '役割の募集やマイルストーンの設定ができるようになりました。'], l)

@@ -69,7 +69,7 @@ export class NotificationDirectory {
     const read = await this.store.readAll({ after: this.followEventsUpTo, filter: { eventTypes: FOLLOW_EVENT_TYPES } });
     this.followEvents.push(...read);
     if (read.length) this.followEventsUpTo = read[read.length - 1].position;
-    const keys = new Set([`sdc:${targets.sdc}`, ...targets.themes.map((theme) => `theme:${theme}`)]);
+    const keys = new Set([...targets.sdcs.map((ward) => `sdc:${ward}`), ...targets.themes.map((theme) => `theme:${theme}`)]);
     const following = new Map<string, Set<string>>();
     for (const event of this.followEvents) {
       if (event.position >= position) break;
