@@ -42,8 +42,10 @@ export function followUpsFor(event: SourceEvent, settings: FollowUpSettings): Pl
     }
     case 'MeetingScheduled':
     case 'MeetingRescheduled': {
-      const { startsAt } = event.data as { startsAt: string };
-      return [{ followUp: 'meeting_reminder', fireAt: plus(startsAt, -settings.meetingReminderBeforeMs) }];
+      const { startsAt, at } = event.data as { startsAt: string; at: string };
+      const fireAt = plus(startsAt, -settings.meetingReminderBeforeMs);
+      // Set for a time already within the reminder's reach: the scheduling notice itself is the reminder.
+      return Date.parse(fireAt) > Date.parse(at) ? [{ followUp: 'meeting_reminder', fireAt }] : [];
     }
     default:
       return [];

@@ -56,6 +56,14 @@ describe('follow-ups', () => {
       ]);
     });
 
+    it('no reminder for a meeting set (or moved) to a time already within the reminder’s reach', () => {
+      const soon = mtg('MeetingScheduled', { ...schedule('2026-04-02T00:59:59.000Z'), at });
+      expect(followUpsFor(soon, settings)).toEqual([]);
+      expect(followUpsFor({ ...soon, data: { ...soon.data, startsAt: '2026-04-02T01:00:01.000Z' } }, settings)).toEqual([
+        { followUp: 'meeting_reminder', fireAt: '2026-04-01T01:00:01.000Z' },
+      ]);
+    });
+
     it('other events start nothing', () => {
       for (const event of [opened, opp('MatchAccepted', { matchId: 'm1' }), mtg('MeetingCancelled', { reason: 'x' }), mtg('RegisteredForMeeting', { personId: 'a' })]) {
         expect(followUpsFor(event, settings)).toEqual([]);
