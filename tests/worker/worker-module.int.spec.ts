@@ -33,9 +33,8 @@ describe('worker module', () => {
       MAIL_FROM,
       NOTIFY_QUEUE_PREFIX: h.prefix,
       NOTIFY_BACKOFF_MS: '20',
-      // The test's events are dated by the harness's fixed clock (months ago): follow-ups long enough to be still ahead.
-      MATCH_REMINDER_AFTER_MS: String(364 * DAY),
-      MATCH_EXPIRY_AFTER_MS: String(365 * DAY),
+      // E-mail is sent whatever the hour the test runs at.
+      QUIET_HOURS: 'off',
       NODE_ENV: 'test',
     });
     expect(config.workerDatabasePath).toBe(`${h.dir}/worker.sqlite`);
@@ -44,7 +43,9 @@ describe('worker module', () => {
     const notifications = app.get(NotificationsService);
     expect(notifications.pipeline.settings.prefix).toBe(h.prefix);
 
-    // Written by "the API" (another connection to the same SQLite file); the worker's subscription sees it.
+    // Written by "the API" (another connection to the same SQLite file); the worker's subscription sees it. Dated
+    // now, so that the proposal's reminder and expiry (the default 3 and 14 days) are still ahead.
+    h.clock.set(new Date());
     const world = new World(h.executor);
     const personId = await world.person({ name: 'Lucy Brown', email: 'lucy@example.jp', language: 'en' });
     const org = await world.organisation({ name: '中原商店会', email: 'office@shotenkai.example.jp' });
@@ -63,8 +64,10 @@ describe('worker module', () => {
     const [proposed] = await h.store.readAll({ filter: { eventTypes: ['MatchProposed'] } });
     expect(checkpoints.get('notifications')).toBeGreaterThanOrEqual(proposed.position);
     checkpoints.close();
-    // The follow-ups of the proposal wait, delayed as configured from the proposal's time.
-    const expiry = await h.redis.hgetall(`${h.prefix}:${FOLLOW_UP_QUEUE}:${followUpIdFor('match_expiry', proposed.id)}`);
-    expect(Number(expiry.timestamp) + Number(expiry.delay)).toBeCloseTo(Date.parse(String(proposed.metadata.occurredAt)) + 365 * DAY, -4);
+    // The follow-ups of the proposal wait, delayed as configured (the defaults) from the proposal's time.
+    for (const [followUp, days] of [['match_reminder', 3], ['match_expiry', 14]] as const) {
+      const job = await h.redis.hgetall(`${h.prefix}:${FOLLOW_UP_QUEUE}:${followUpIdFor(followUp, proposed.id)}`);
+      expect(Number(job.timestamp) + Number(job.delay)).toBeCloseTo(Date.parse(String(proposed.metadata.occurredAt)) + days * DAY, -4);
+    }
   });
 });
