@@ -220,6 +220,9 @@ describe(`bad input on every write route (seed ${SEED}; real SQLite store and Re
         'POST /api/people': () => personBody(),
         'POST /api/opportunities/{opportunityId}/matches': () => ({ candidate: { type: 'person', id: realIds.personId[0] }, message: 'お願いします' }),
         'POST /api/opportunities/{opportunityId}/matches/{matchId}/hours': () => ({ date: '2026-05-02', hours: 1.5, note: '配膳' }),
+        'PUT /api/people/{personId}/notification-preferences': () => ({ channels: { match_reminder: ['inbox'] }, quietHours: { start: '22:00', end: '07:00' } }),
+        'POST /api/people/{personId}/follow': () => ({ type: 'theme', theme: 'elderly' }),
+        'POST /api/people/{personId}/unfollow': () => ({ type: 'theme', theme: 'elderly' }),
       },
     });
     const requests = generator.generate(COUNT);

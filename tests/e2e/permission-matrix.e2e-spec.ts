@@ -155,6 +155,11 @@ const MATRIX: Record<string, string> = {
   'POST /api/people/{personId}/pause': /*               */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
   'POST /api/people/{personId}/resume': /*              */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
   'POST /api/people/{personId}/deactivate': /*          */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
+  // What reaches a person and what they follow: the person themself and admins only, not even their coordinator.
+  'GET /api/people/{personId}/notification-preferences': /*  */ '  A   A   | F   F   | F   F    | F   F   | F   F   | F   F   | A   F   | F   A   | U   U',
+  'PUT /api/people/{personId}/notification-preferences': /*  */ '  A   A   | F   F   | F   F    | F   F   | F   F   | F   F   | A   F   | F   A   | U   U',
+  'POST /api/people/{personId}/follow': /*               */ '  A   A   | F   F   | F   F    | F   F   | F   F   | F   F   | A   F   | F   A   | U   U',
+  'POST /api/people/{personId}/unfollow': /*             */ '  A   A   | F   F   | F   F    | F   F   | F   F   | F   F   | A   F   | F   A   | U   U',
 
   // ---------------------------------------------------------------------------------------------------- organisations
   // Registering: object = the ward served.
@@ -280,7 +285,7 @@ const MATRIX: Record<string, string> = {
 /** Rows for routes served outside the OpenAPI document. */
 const OUTSIDE_THE_DOCUMENT = new Set(['GET /docs/openapi.json', 'GET /docs']);
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 interface Cell {
   side: Side;
   who: Who;
@@ -827,6 +832,18 @@ describe('permission matrix: every route × every principal × own/other object 
       };
     },
     'PATCH /api/people/{personId}': async ({ side }) => ({ method: 'PATCH', url: `/api/people/${world.people.base[side]}`, body: { displayName: '川崎 花子' } }),
+    'GET /api/people/{personId}/notification-preferences': async ({ side }) => ({ method: 'GET', url: `/api/people/${world.people.base[side]}/notification-preferences` }),
+    'PUT /api/people/{personId}/notification-preferences': async ({ side }) => ({
+      method: 'PUT',
+      url: `/api/people/${world.people.base[side]}/notification-preferences`,
+      body: { channels: { match_reminder: ['inbox'] }, quietHours: { start: '22:00', end: '07:00' } },
+    }),
+    ...Object.fromEntries(
+      (['follow', 'unfollow'] as const).map((action) => [
+        `POST /api/people/{personId}/${action}`,
+        async ({ side }: Cell): Promise<Prepared> => ({ method: 'POST', url: `/api/people/${world.people.base[side]}/${action}`, body: { type: 'sdc', ward: 'nakahara' } }),
+      ]),
+    ),
     ...Object.fromEntries(
       (['pause', 'resume', 'deactivate'] as const).map((action) => [
         `POST /api/people/{personId}/${action}`,

@@ -66,7 +66,8 @@ describe('notification triggers (real Redis, real SMTP)', () => {
 
     expect(subjects('hanako@example.jp')).toEqual(['「子ども食堂の調理スタッフ」へのマッチングのご提案']);
     expect(h.emailsTo('hanako@example.jp')[0].contentLanguage).toBe('ja');
-    expect(subjects('kenta@example.jp')).toEqual(['「子ども食堂の調理スタッフ」へのマッチングのご提案']);
+    // An expiry tells both sides: Kenta learns that the proposal lapsed.
+    expect(subjects('kenta@example.jp')).toEqual(['「子ども食堂の調理スタッフ」へのマッチングのご提案', '「子ども食堂の調理スタッフ」のマッチングの期限が切れました'].sort());
     // No consent: no e-mail, but the inbox has it.
     expect(h.emailsTo('quiet@example.jp')).toEqual([]);
     expect((await h.inbox({ type: 'person', id: quiet })).map((d) => d.kind)).toEqual(['match_proposed']);

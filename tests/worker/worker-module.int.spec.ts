@@ -5,7 +5,10 @@ import { loadConfig } from '@tsunagi/platform';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { NotificationsService } from '../../apps/worker/src/notifications/notifications.module';
 import { DispatchCheckpoints } from '../../apps/worker/src/notifications/dispatch-checkpoint';
+import { FOLLOW_UP_QUEUE, followUpIdFor } from '../../apps/worker/src/notifications/follow-up-job';
 import { Harness, MAIL_FROM, REDIS_URL } from './support/harness';
+
+const DAY = 24 * 3_600_000;
 import { World } from './support/world';
 
 /** The worker process as main.ts builds it: settings from the environment, the pipeline started and closed by Nest. */
@@ -30,6 +33,8 @@ describe('worker module', () => {
       MAIL_FROM,
       NOTIFY_QUEUE_PREFIX: h.prefix,
       NOTIFY_BACKOFF_MS: '20',
+      // E-mail is sent whatever the hour the test runs at.
+      QUIET_HOURS: 'off',
       NODE_ENV: 'test',
     });
     expect(config.workerDatabasePath).toBe(`${h.dir}/worker.sqlite`);
@@ -38,7 +43,9 @@ describe('worker module', () => {
     const notifications = app.get(NotificationsService);
     expect(notifications.pipeline.settings.prefix).toBe(h.prefix);
 
-    // Written by "the API" (another connection to the same SQLite file); the worker's subscription sees it.
+    // Written by "the API" (another connection to the same SQLite file); the worker's subscription sees it. Dated
+    // now, so that the proposal's reminder and expiry (the default 3 and 14 days) are still ahead.
+    h.clock.set(new Date());
     const world = new World(h.executor);
     const personId = await world.person({ name: 'Lucy Brown', email: 'lucy@example.jp', language: 'en' });
     const org = await world.organisation({ name: '中原商店会', email: 'office@shotenkai.example.jp' });
@@ -57,5 +64,10 @@ describe('worker module', () => {
     const [proposed] = await h.store.readAll({ filter: { eventTypes: ['MatchProposed'] } });
     expect(checkpoints.get('notifications')).toBeGreaterThanOrEqual(proposed.position);
     checkpoints.close();
+    // The follow-ups of the proposal wait, delayed as configured (the defaults) from the proposal's time.
+    for (const [followUp, days] of [['match_reminder', 3], ['match_expiry', 14]] as const) {
+      const job = await h.redis.hgetall(`${h.prefix}:${FOLLOW_UP_QUEUE}:${followUpIdFor(followUp, proposed.id)}`);
+      expect(Number(job.timestamp) + Number(job.delay)).toBeCloseTo(Date.parse(String(proposed.metadata.occurredAt)) + days * DAY, -4);
+    }
   });
 });

@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, AppConfig, createLogger, sendProblem, validationProblem } from '@tsunagi/platform';
+import { mountQueueDashboard } from './admin-queues/queue-dashboard';
 import { ApiModule } from './api.module';
 
 const MAX_BODY_DEPTH = 32;
@@ -63,6 +64,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  await mountQueueDashboard(app, config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

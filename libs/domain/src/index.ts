@@ -5,3 +5,4 @@ export * from './principal';
 export * from './themes';
 export * from './skills';
 export * from './seeded-random';
+export * from './notification-kinds';

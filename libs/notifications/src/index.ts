@@ -3,3 +3,5 @@ export * from './notification.rules';
 export * from './message-facts';
 export * from './templates';
 export * from './webhooks';
+export * from './follow-ups';
+export * from './quiet-hours';

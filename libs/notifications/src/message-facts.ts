@@ -17,6 +17,7 @@ export type MessageFacts =
 
 export const ABOUT_OF_KIND: Record<NotificationKind, MessageFacts['about']> = {
   match_proposed: 'opportunity',
+  match_reminder: 'opportunity',
   match_accepted: 'opportunity',
   match_declined: 'opportunity',
   match_withdrawn: 'opportunity',
@@ -25,10 +26,13 @@ export const ABOUT_OF_KIND: Record<NotificationKind, MessageFacts['about']> = {
   match_started: 'opportunity',
   match_completed: 'opportunity',
   meeting_scheduled: 'meeting',
+  meeting_announced: 'meeting',
   meeting_rescheduled: 'meeting',
   meeting_cancelled: 'meeting',
+  meeting_reminder: 'meeting',
   waitlist_promoted: 'meeting',
   spinoff_launched: 'spinoff',
+  spinoff_announced: 'spinoff',
 };
 
 export class MessageFactsError extends Error {}

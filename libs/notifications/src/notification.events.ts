@@ -1,5 +1,5 @@
 import { v5 as uuidv5 } from 'uuid';
-import type { DomainEvent } from '@tsunagi/domain';
+import type { DomainEvent, NotificationKind } from '@tsunagi/domain';
 
 export const NOTIFICATION_CHANNELS = ['email', 'webhook', 'inbox'] as const;
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
@@ -13,23 +13,9 @@ export interface Recipient {
   id: string;
 }
 
-/** What a notification is about; templates exist per kind in Japanese and English. */
-export const NOTIFICATION_KINDS = [
-  'match_proposed',
-  'match_accepted',
-  'match_declined',
-  'match_withdrawn',
-  'match_expired',
-  'match_confirmed',
-  'match_started',
-  'match_completed',
-  'meeting_scheduled',
-  'meeting_rescheduled',
-  'meeting_cancelled',
-  'waitlist_promoted',
-  'spinoff_launched',
-] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+/** What a notification is about (shared with person preferences, so it lives in @tsunagi/domain). */
+export { NOTIFICATION_KINDS } from '@tsunagi/domain';
+export type { NotificationKind } from '@tsunagi/domain';
 
 interface About {
   notificationId: string;
@@ -57,8 +43,12 @@ export const NOTIFICATION_EVENT_TYPES: readonly NotificationEvent['type'][] = ['
 
 const NOTIFICATION_NAMESPACE = '8a3f1d6e-93c1-4c2b-b6a4-1f0e2d7c5b90';
 
-export function notificationIdFor(sourceEventId: string, recipient: Recipient, channel: NotificationChannel): string {
-  return uuidv5(`${sourceEventId}|${recipient.type}:${recipient.id}|${channel}`, NOTIFICATION_NAMESPACE);
+/**
+ * @param followUp set for a notification that follows up on the source event later (a reminder): the source's own
+ * notifications keep their ids, and the follow-up gets distinct ones, just as deterministic.
+ */
+export function notificationIdFor(sourceEventId: string, recipient: Recipient, channel: NotificationChannel, followUp?: NotificationKind): string {
+  return uuidv5(`${sourceEventId}|${recipient.type}:${recipient.id}|${channel}${followUp ? `|${followUp}` : ''}`, NOTIFICATION_NAMESPACE);
 }
 
 export const notificationStreamId = (notificationId: string) => `notification-${notificationId}`;

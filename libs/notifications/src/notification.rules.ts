@@ -78,27 +78,68 @@ export interface RuleFacts {
    * of organisations with one, as of the event, so a replay plans the same channels). Absent: none has.
    */
   hasWebhookEndpoint?(organisationId: string): boolean;
+  /** People following the event's SDC or themes as of the event (see followTargetsOf). Absent: nobody. */
+  followers?: readonly string[];
 }
 
 const person = (id: string): Recipient => ({ type: 'person', id });
 const organisation = (id: string): Recipient => ({ type: 'organisation', id });
 const subject = (id: string): Recipient => ({ type: 'subject', id });
+/** The proposed party of a match: a person, or the partner organisation of a collaboration. */
+export const candidateRecipient = (candidate: { type: 'person' | 'organisation'; id: string }): Recipient =>
+  candidate.type === 'person' ? person(candidate.id) : organisation(candidate.id);
 
 /**
  * Who an event concerns. Needs only the source stream: the opportunity's organisation and the match's
  * proposer, the meeting's proposer and registrations, the spin-off's initiators all live there.
  */
-export function addresseesFor(event: SourceEvent, earlier: readonly SourceEvent[]): Addressee[] {
+export function addresseesFor(event: SourceEvent, earlier: readonly SourceEvent[], followers: readonly string[] = []): Addressee[] {
   if (!isNotifyingEventType(event.type)) return [];
   const kind = KIND_OF_EVENT[event.type];
-  return unique(recipientsFor(event, earlier)).map((recipient) => ({ kind, recipient }));
+  const told = unique(recipientsFor(event, earlier)).map((recipient) => ({ kind, recipient }));
+  const announcement = ANNOUNCED_AS[event.type];
+  if (!announcement) return told;
+  // Followers hear of it too, unless already told for another reason (the proposer, an initiator).
+  const already = new Set(told.map((a) => `${a.recipient.type}:${a.recipient.id}`));
+  const announced = unique(followers.map(person)).filter((r) => !already.has(`person:${r.id}`));
+  return [...told, ...announced.map((recipient) => ({ kind: announcement, recipient }))];
+}
+
+/** Events announced to followers, and the kind of message followers get. */
+const ANNOUNCED_AS: Partial<Record<NotifyingEventType, NotificationKind>> = {
+  MeetingScheduled: 'meeting_announced',
+  SpinOffLaunched: 'spinoff_announced',
+};
+
+/** What followers follow: SDCs (by their ward) and themes. */
+export interface FollowTargets {
+  sdcs: readonly string[];
+  themes: readonly string[];
+}
+
+/**
+ * For an event announced to followers, whose followers hear of it: a scheduled meeting's SDC and themes; a
+ * launched spin-off's SDCs (the wards it works in).
+ */
+export function followTargetsOf(event: SourceEvent, earlier: readonly SourceEvent[]): FollowTargets | undefined {
+  switch (event.type) {
+    case 'MeetingScheduled': {
+      const proposal = fold(meetingDecider, earlier as unknown as MeetingEvent[]).proposal;
+      return proposal ? { sdcs: [proposal.sdc], themes: proposal.themes } : undefined;
+    }
+    case 'SpinOffLaunched': {
+      const profile = fold(spinOffDecider, earlier as unknown as SpinOffEvent[]).profile;
+      return profile ? { sdcs: profile.wards, themes: [] } : undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
 function recipientsFor(event: SourceEvent, earlier: readonly SourceEvent[]): Recipient[] {
   switch (event.type as NotifyingEventType) {
     case 'MatchProposed': {
-      const { candidate } = (event as unknown as Extract<OpportunityEvent, { type: 'MatchProposed' }>).data;
-      return [candidate.type === 'person' ? person(candidate.id) : organisation(candidate.id)];
+      return [candidateRecipient((event as unknown as Extract<OpportunityEvent, { type: 'MatchProposed' }>).data.candidate)];
     }
     case 'MatchAccepted':
     case 'MatchDeclined':
@@ -107,11 +148,14 @@ function recipientsFor(event: SourceEvent, earlier: readonly SourceEvent[]): Rec
       // The proposing coordinator and the organisation that offers the opportunity.
       const { matchId, by } = (event as unknown as OpportunityEvent & { data: { matchId: string; by: string } }).data;
       const state = fold(opportunityDecider, earlier as unknown as OpportunityEvent[]);
-      const proposedBy = state.matches[matchId]?.proposedBy;
+      const match = state.matches[matchId];
+      const proposedBy = match?.proposedBy;
       return [
         // Nobody is told what they did themselves: a coordinator who withdraws gets no inbox entry about it.
         ...(proposedBy && proposedBy !== by ? [subject(proposedBy)] : []),
         ...(state.profile ? [organisation(state.profile.organisationId)] : []),
+        // An expiry concerns both sides: the proposed party learns that the proposal lapsed.
+        ...(event.type === 'MatchExpired' && match ? [candidateRecipient(match.candidate)] : []),
       ];
     }
     case 'MatchConfirmed':
@@ -120,8 +164,7 @@ function recipientsFor(event: SourceEvent, earlier: readonly SourceEvent[]): Rec
       // The person doing the work (for a collaboration, the partner organisation).
       const { matchId } = (event as unknown as OpportunityEvent & { data: { matchId: string } }).data;
       const candidate = fold(opportunityDecider, earlier as unknown as OpportunityEvent[]).matches[matchId]?.candidate;
-      if (!candidate) return [];
-      return [candidate.type === 'person' ? person(candidate.id) : organisation(candidate.id)];
+      return candidate ? [candidateRecipient(candidate)] : [];
     }
     case 'MeetingScheduled': {
       // The proposer learns that their proposal was approved; a coordinator who scheduled it directly is not told.
@@ -163,7 +206,12 @@ export function channelsFor(recipient: Recipient, mayBeContacted: boolean, hasWe
 
 /** Given an event and the facts, the notifications it causes: `{ kind, recipient, channels }` per recipient. */
 export function notificationsFor(event: SourceEvent, facts: RuleFacts): PlannedNotification[] {
-  return addresseesFor(event, facts.earlier).map((addressee) => ({
+  return withChannels(addresseesFor(event, facts.earlier, facts.followers), facts);
+}
+
+/** Channels for each addressee, from the facts (consent, webhook endpoints) as of the moment they are planned. */
+export function withChannels(addressees: readonly Addressee[], facts: Pick<RuleFacts, 'mayBeContacted' | 'hasWebhookEndpoint'>): PlannedNotification[] {
+  return addressees.map((addressee) => ({
     ...addressee,
     channels: channelsFor(
       addressee.recipient,

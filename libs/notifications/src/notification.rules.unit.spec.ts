@@ -2,7 +2,7 @@ import type { OpportunityEvent, OpportunityProfile } from '@tsunagi/matching';
 import type { MeetingEvent } from '@tsunagi/meetings';
 import type { SpinOffEvent } from '@tsunagi/spinoffs';
 import { notificationIdFor } from './notification.events';
-import { NOTIFYING_EVENT_TYPES, RuleFacts, SourceEvent, addresseesFor, notificationsFor } from './notification.rules';
+import { NOTIFYING_EVENT_TYPES, RuleFacts, SourceEvent, addresseesFor, followTargetsOf, notificationsFor } from './notification.rules';
 
 const at = '2026-04-01T10:00:00.000Z';
 const opportunityId = 'opp-1';
@@ -48,7 +48,6 @@ describe('notification rules', () => {
     it.each([
       ['MatchAccepted', 'match_accepted', {}],
       ['MatchDeclined', 'match_declined', { reason: 'no_time' }],
-      ['MatchExpired', 'match_expired', { by: 'system' }],
       ['MatchWithdrawn', 'match_withdrawn', { by: 'coordinator-2' }],
     ] as const)('%s tells the proposing coordinator (inbox) and the organisation (e-mail, inbox)', (type, kind, data) => {
       const earlier = [opened(), proposedTo({ type: 'person', id: 'p1' })];
@@ -56,6 +55,15 @@ describe('notification rules', () => {
       expect(plan(opp(type, { matchId: 'm1', ...data, by }), earlier)).toEqual([
         { kind, recipient: { type: 'subject', id: coordinator }, channels: ['inbox'] },
         { kind, recipient: { type: 'organisation', id: 'org-1' }, channels: ['email', 'inbox'] },
+      ]);
+    });
+
+    it('MatchExpired tells both sides: the proposing coordinator, the organisation and the proposed person', () => {
+      const earlier = [opened(), proposedTo({ type: 'person', id: 'p1' })];
+      expect(plan(opp('MatchExpired', { matchId: 'm1', by: 'system:follow-ups' }), earlier)).toEqual([
+        { kind: 'match_expired', recipient: { type: 'subject', id: coordinator }, channels: ['inbox'] },
+        { kind: 'match_expired', recipient: { type: 'organisation', id: 'org-1' }, channels: ['email', 'inbox'] },
+        { kind: 'match_expired', recipient: { type: 'person', id: 'p1' }, channels: ['email', 'inbox'] },
       ]);
     });
 
@@ -120,6 +128,20 @@ describe('notification rules', () => {
       ]);
     });
 
+    it("scheduling announces the meeting to the followers of its SDC or themes, once each, the proposer only as proposer", () => {
+      const themed = mtg('MeetingProposed', { ...proposal, themes: ['town_making', 'elderly'], proposer: { subject: 's-p1', personId: 'p1' }, by: 's-p1' });
+      expect(followTargetsOf(scheduled, [themed])).toEqual({ sdcs: ['nakahara'], themes: ['town_making', 'elderly'] });
+      expect(followTargetsOf(mtg('MeetingCancelled', { reason: 'x' }), [themed])).toBeUndefined();
+      const planned = notificationsFor(scheduled, { earlier: [themed], mayBeContacted: (id) => id !== 'f2', followers: ['f1', 'p1', 'f2', 'f1'] });
+      expect(planned).toEqual([
+        { kind: 'meeting_scheduled', recipient: { type: 'person', id: 'p1' }, channels: ['email', 'inbox'] },
+        { kind: 'meeting_announced', recipient: { type: 'person', id: 'f1' }, channels: ['email', 'inbox'] },
+        { kind: 'meeting_announced', recipient: { type: 'person', id: 'f2' }, channels: ['inbox'] },
+      ]);
+      // Followers hear only of scheduling: a cancellation tells those registered, never followers.
+      expect(addresseesFor(mtg('MeetingCancelled', { reason: 'x' }), [themed, scheduled], ['f1'])).toEqual([]);
+    });
+
     it('a coordinator who proposes and schedules in one step is not told', () => {
       expect(plan(scheduled, [proposedBy({ subject: coordinator }, coordinator)])).toEqual([]);
     });
@@ -153,9 +175,20 @@ describe('notification rules', () => {
   });
 
   describe('spin-offs', () => {
+    const sp = (type: SpinOffEvent['type'], data: object = {}) => ({ type, data: { spinOffId: 's1', by: 'p1', at, ...data } }) as SpinOffEvent;
+    const proposed = sp('SpinOffProposed', { origins: [], title: '朝市', purpose: '朝市を開く', wards: ['nakahara', 'tama'], themes: ['food'], initiators: ['p1', 'p2'] });
+
+    it('a launch is announced to the followers of the SDCs of its wards; initiators are told only as initiators', () => {
+      const earlier = [proposed, sp('SpinOffAcknowledged', { by: coordinator })];
+      expect(followTargetsOf(sp('SpinOffLaunched'), earlier)).toEqual({ sdcs: ['nakahara', 'tama'], themes: [] });
+      expect(addresseesFor(sp('SpinOffLaunched'), earlier, ['f1', 'p2'])).toEqual([
+        { kind: 'spinoff_launched', recipient: { type: 'person', id: 'p1' } },
+        { kind: 'spinoff_launched', recipient: { type: 'person', id: 'p2' } },
+        { kind: 'spinoff_announced', recipient: { type: 'person', id: 'f1' } },
+      ]);
+    });
+
     it('a launch tells its initiators', () => {
-      const sp = (type: SpinOffEvent['type'], data: object = {}) => ({ type, data: { spinOffId: 's1', by: 'p1', at, ...data } }) as SpinOffEvent;
-      const proposed = sp('SpinOffProposed', { origins: [], title: '朝市', purpose: '朝市を開く', wards: ['nakahara'], themes: [], initiators: ['p1', 'p2'] });
       expect(plan(sp('SpinOffLaunched'), [proposed, sp('SpinOffAcknowledged', { by: coordinator })], (id) => id === 'p1')).toEqual([
         { kind: 'spinoff_launched', recipient: { type: 'person', id: 'p1' }, channels: ['email', 'inbox'] },
         { kind: 'spinoff_launched', recipient: { type: 'person', id: 'p2' }, channels: ['inbox'] },

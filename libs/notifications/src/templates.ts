@@ -88,6 +88,10 @@ const opportunity: Record<Extract<NotificationKind, `match_${string}`>, Template
     l === 'ja'
       ? message(`「${t}」へのマッチングのご提案`, [`「${t}」について、あなたへのマッチングが提案されました。`, '内容をご確認のうえ、お受けになるかどうかをお知らせください。'], l)
       : message(`You have been proposed for "${t}"`, [`A coordinator has proposed you for "${t}".`, 'Please look at it and let us know whether you accept.'], l),
+  match_reminder: ({ opportunityTitle: t }, l) =>
+    l === 'ja'
+      ? message(`【リマインド】「${t}」へのマッチングのご提案`, [`「${t}」について、あなたへのマッチングのご提案がまだ回答待ちです。`, 'お受けになるかどうかをお知らせください。回答がないまま期限を過ぎると、提案は取り消されます。'], l)
+      : message(`Reminder: you have been proposed for "${t}"`, [`The proposal for "${t}" is still waiting for your answer.`, 'Please let us know whether you accept; without an answer the proposal expires.'], l),
   match_accepted: ({ opportunityTitle: t }, l) =>
     l === 'ja'
       ? message(`「${t}」のマッチングが承諾されました`, [`「${t}」について提案されたマッチングが承諾されました。`], l)
@@ -118,11 +122,19 @@ const opportunity: Record<Extract<NotificationKind, `match_${string}`>, Template
       : message(`Thank you for "${t}"`, [`Your work on "${t}" is complete. Thank you for your help.`, `Hours logged: ${hours(hoursLogged)} in total`], l),
 };
 
-const meeting: Record<'meeting_scheduled' | 'meeting_rescheduled' | 'meeting_cancelled' | 'waitlist_promoted', Template<Meeting>> = {
+const meeting: Record<Extract<NotificationKind, `meeting_${string}`> | 'waitlist_promoted', Template<Meeting>> = {
   meeting_scheduled: (f, l) =>
     l === 'ja'
       ? message(`「${f.meetingTitle}」の開催が決まりました`, [`ご提案の「${f.meetingTitle}」の開催が決まりました。`, ...meetingLines(f, l)], l)
       : message(`"${f.meetingTitle}" is scheduled`, [`The meeting you proposed, "${f.meetingTitle}", has been scheduled.`, ...meetingLines(f, l)], l),
+  meeting_announced: (f, l) =>
+    l === 'ja'
+      ? message(`新しい会議「${f.meetingTitle}」のお知らせ`, [`フォロー中のSDCまたはテーマで、「${f.meetingTitle}」の開催が決まりました。`, ...meetingLines(f, l)], l)
+      : message(`New meeting: "${f.meetingTitle}"`, [`A meeting at an SDC or on a theme you follow, "${f.meetingTitle}", has been scheduled.`, ...meetingLines(f, l)], l),
+  meeting_reminder: (f, l) =>
+    l === 'ja'
+      ? message(`【明日】「${f.meetingTitle}」のご案内`, [`お申し込みの「${f.meetingTitle}」の開催が近づいています。`, ...meetingLines(f, l)], l)
+      : message(`Reminder: "${f.meetingTitle}" is coming up`, [`"${f.meetingTitle}", which you registered for, is coming up soon.`, ...meetingLines(f, l)], l),
   meeting_rescheduled: (f, l) =>
     l === 'ja'
       ? message(`「${f.meetingTitle}」の日程が変更になりました`, [`お申し込みの「${f.meetingTitle}」の日程が変更になりました。`, ...meetingLines(f, l), ...(f.reason ? [`理由: ${f.reason}`] : [])], l)
@@ -137,7 +149,11 @@ const meeting: Record<'meeting_scheduled' | 'meeting_rescheduled' | 'meeting_can
       : message(`You have a place at "${f.meetingTitle}"`, [`A place came free at "${f.meetingTitle}": you are no longer on the waiting list and are registered.`, ...meetingLines(f, l)], l),
 };
 
-const spinoff: Record<'spinoff_launched', Template<SpinOff>> = {
+const spinoff: Record<Extract<NotificationKind, `spinoff_${string}`>, Template<SpinOff>> = {
+  spinoff_announced: ({ spinOffTitle: t }, l) =>
+    l === 'ja'
+      ? message(`新しいスピンオフ企画「${t}」が始動しました`, [`フォロー中のSDCの地域で、スピンオフ企画「${t}」が始動しました。`, '参加できる役割の募集があれば、tsunagi でご覧いただけます。'], l)
+      : message(`New spin-off: "${t}"`, [`A spin-off project in the area of an SDC you follow, "${t}", has launched.`, 'Any roles it opens can be found on tsunagi.'], l),
   spinoff_launched: ({ spinOffTitle: t }, l) =>
     l === 'ja'
       ? message(`スピンオフ企画「${t}」が始動しました`, [`あなたが立ち上げたスピンオフ企画「${t}」が始動しました。`, '役割の募集やマイルストーンの設定ができるようになりました。'], l)

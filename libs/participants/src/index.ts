@@ -3,6 +3,7 @@ export * from './person/person.types';
 export * from './person/person.events';
 export * from './person/person.commands';
 export * from './person/person.decider';
+export * from './person/person-notifications';
 export * from './organisation/organisation.types';
 export * from './organisation/organisation.events';
 export * from './organisation/organisation.commands';

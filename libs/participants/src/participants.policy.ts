@@ -6,6 +6,8 @@ import type { PersonState } from './person/person.decider';
 
 const forbidden = () => new DomainError('auth.forbidden', 'forbidden');
 
+const SELF_ONLY: readonly PersonCommand['type'][] = ['SetNotificationPreferences', 'Follow', 'Unfollow'];
+
 const coordinates = (principal: Principal, ward: string) => principal.role === 'coordinator' && principal.wards.includes(ward);
 const coordinatesAny = (principal: Principal, wards: readonly string[]) => wards.some((ward) => coordinates(principal, ward));
 /** The person the token is (analysts never act as a person). */
@@ -39,6 +41,8 @@ export function authorizePersonCommand(principal: Principal, command: PersonComm
     return;
   }
   if (isPerson(principal, command.personId)) return;
+  // What reaches a person's own mailbox, and what they follow, is theirs alone to choose (and admins').
+  if (SELF_ONLY.includes(command.type)) throw forbidden();
   const profile = state.profile;
   if (!profile || !coordinates(principal, profile.ward)) throw forbidden();
   if (command.type === 'UpdatePersonProfile' && command.changes.ward !== undefined && !coordinates(principal, command.changes.ward)) throw forbidden();

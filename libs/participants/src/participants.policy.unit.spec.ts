@@ -67,6 +67,20 @@ describe('participants policy', () => {
       }
     }
 
+    // What reaches a person and what they follow is theirs to choose: not even their ward's coordinator may.
+    const ownChoices: Record<string, PersonCommand> = {
+      SetNotificationPreferences: { type: 'SetNotificationPreferences', ...base, preferences: { channels: {} } },
+      Follow: { type: 'Follow', ...base, target: { type: 'sdc', ward: 'nakahara' } },
+      Unfollow: { type: 'Unfollow', ...base, target: { type: 'theme', theme: 'elderly' } },
+    };
+    const choosers = ['admin', 'volunteer (themself)', 'organisation (themself as a person)'];
+    for (const command of Object.keys(ownChoices)) {
+      for (const name of everyone) {
+        const may = choosers.includes(name);
+        it(`${name} ${may ? 'may' : 'may not'} ${command}`, () => expectAllowed(may, () => authorizePersonCommand(who[name], ownChoices[command], state)));
+      }
+    }
+
     describe('RegisterPerson', () => {
       const register = (personId: string, ward = profile.ward): PersonCommand => ({ type: 'RegisterPerson', personId, by, at, profile: { ...profile, ward } });
       const allowedFor = ['admin', 'coordinator (own ward)', 'volunteer (themself)'];

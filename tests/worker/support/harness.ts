@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStore, FixedClock, RecordedEvent, SqliteEventStore, newId } from '@tsunagi/event-store';
-import { NotificationEvent } from '@tsunagi/notifications';
+import { FollowUpSettings, NotificationEvent } from '@tsunagi/notifications';
 import { CommandExecutor } from '@tsunagi/platform';
 import { Mailer, SmtpMailer } from '../../../apps/worker/src/notifications/mailer';
 import { NOTIFICATION_QUEUE, NotificationJobData } from '../../../apps/worker/src/notifications/notification-job';
 import { NotificationPipeline } from '../../../apps/worker/src/notifications/notification-pipeline';
+import type { QuietHoursSettings } from '../../../apps/worker/src/notifications/notification-processor';
 import { SmtpBehaviour, TestSmtpServer } from './smtp';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -23,6 +24,10 @@ export interface HarnessOptions {
   /** Wraps the event store the pipeline uses (to inject faults); the test itself writes through the real one. */
   wrapStore?: (store: EventStore) => EventStore;
   mailer?: (defaultMailer: Mailer) => Mailer;
+  /** Reminders and expiries (short, in tests); none when absent. */
+  followUps?: FollowUpSettings;
+  /** Quiet hours (read on the harness's fixed clock); none when absent. */
+  quietHours?: QuietHoursSettings;
 }
 
 type Delivered = Extract<NotificationEvent, { type: 'NotificationDelivered' }>['data'];
@@ -69,6 +74,8 @@ export class Harness {
         concurrency,
         delivery: { attempts: this.options.attempts ?? 3, backoffMs: this.options.backoffMs ?? 20 },
         checkpointPath: join(this.dir, 'worker.sqlite'),
+        ...(this.options.followUps ? { followUps: this.options.followUps } : {}),
+        ...(this.options.quietHours ? { quietHours: this.options.quietHours } : {}),
       },
       this.options.mailer ? this.options.mailer(smtp) : smtp,
     );
@@ -87,6 +94,15 @@ export class Harness {
       const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
       if (Object.values(counts).every((n) => n === 0)) return;
       if (Date.now() > deadline) throw new Error(`jobs still pending: ${JSON.stringify(counts)}`);
+      await sleep(20);
+    }
+  }
+
+  /** Polls until `check` holds (for what happens on delayed jobs' own time). */
+  async until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 8_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await sleep(20);
     }
   }

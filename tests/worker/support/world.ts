@@ -2,7 +2,7 @@ import { Decider, DomainEvent, Principal } from '@tsunagi/domain';
 import { newId } from '@tsunagi/event-store';
 import { OpportunityCommand, OpportunityProfile, opportunityDecider, opportunityStreamId } from '@tsunagi/matching';
 import { MeetingCommand, MeetingProposal, MeetingSchedule, meetingDecider, meetingStreamId } from '@tsunagi/meetings';
-import { PersonProfile, organisationDecider, organisationStreamId, personDecider, personStreamId } from '@tsunagi/participants';
+import { FollowTarget, NotificationPreferences, PersonProfile, organisationDecider, organisationStreamId, personDecider, personStreamId } from '@tsunagi/participants';
 import { SpinOffCommand, spinOffDecider, spinOffStreamId } from '@tsunagi/spinoffs';
 import type { CommandExecutor } from '@tsunagi/platform';
 
@@ -47,6 +47,15 @@ export class World {
 
   async updatePerson(personId: string, changes: Partial<PersonProfile>): Promise<void> {
     await run(this.executor, personDecider, personStreamId(personId), 'admin', (at) => ({ type: 'UpdatePersonProfile' as const, personId, changes, by: 'admin', at }));
+  }
+
+  /** The person's own choices (a command they run themselves through the API). */
+  async setPreferences(personId: string, preferences: NotificationPreferences): Promise<void> {
+    await run(this.executor, personDecider, personStreamId(personId), personId, (at) => ({ type: 'SetNotificationPreferences' as const, personId, preferences, by: personId, at }));
+  }
+
+  async follow(personId: string, target: FollowTarget, type: 'Follow' | 'Unfollow' = 'Follow'): Promise<void> {
+    await run(this.executor, personDecider, personStreamId(personId), personId, (at) => ({ type, personId, target, by: personId, at }));
   }
 
   async organisation(options: { name: string; email: string }): Promise<string> {

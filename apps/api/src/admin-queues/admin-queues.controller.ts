@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { ApiError, AppConfig, REDIS, Roles, whenReady } from '@tsunagi/platform';
 
 /** The queues the API reports on (their names as the worker declares them; keys under NOTIFY_QUEUE_PREFIX). */
-export const MONITORED_QUEUES = ['notifications'] as const;
+export const MONITORED_QUEUES = ['notifications', 'notification-follow-ups'] as const;
 const STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
 
 /** Prometheus text format 0.0.4: a label value escapes backslash, double quote and newline. */

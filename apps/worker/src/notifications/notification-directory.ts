@@ -1,15 +1,20 @@
 import { fold } from '@tsunagi/domain';
 import type { EventStore, RecordedEvent } from '@tsunagi/event-store';
-import type { Recipient } from '@tsunagi/notifications';
+import type { FollowTargets, Recipient } from '@tsunagi/notifications';
 import {
+  FollowTarget,
   MessageLanguage,
+  NotificationPreferences,
   OrganisationEvent,
   PersonEvent,
   organisationDecider,
   organisationStreamId,
   personDecider,
+  followKey,
   personStreamId,
 } from '@tsunagi/participants';
+
+const FOLLOW_EVENT_TYPES = ['PersonFollowed', 'PersonUnfollowed', 'PersonDeactivated'];
 
 /** Why an e-mail is not sent: the first two are failures (nothing to send to), the others are decisions. */
 export type NoEmailReason = 'recipient_not_found' | 'no_address' | 'no_consent' | 'recipient_deactivated' | 'no_email_channel';
@@ -31,6 +36,9 @@ const DEFAULT_LANGUAGE: MessageLanguage = 'ja';
  * dispatching, and the source stream for rules and messages.
  */
 export class NotificationDirectory {
+  private readonly followEvents: RecordedEvent[] = [];
+  private followEventsUpTo = 0;
+
   constructor(private readonly store: EventStore) {}
 
   /** The source stream's events before `revision` (the facts the rules see). */
@@ -51,6 +59,34 @@ export class NotificationDirectory {
     const events = (await this.store.readStream(personStreamId(personId))).filter((e) => e.position < position);
     const state = fold(personDecider, events as unknown as PersonEvent[]);
     return state.status !== 'none' && state.status !== 'deactivated' && !!state.profile?.consents.mayBeContacted;
+  }
+
+  /**
+   * People following an SDC or one of the themes just before `position` of `$all` (and not deactivated then).
+   * Reads the follow events once and then only the new ones.
+   */
+  async followersBefore(targets: FollowTargets, position: number): Promise<string[]> {
+    const read = await this.store.readAll({ after: this.followEventsUpTo, filter: { eventTypes: FOLLOW_EVENT_TYPES } });
+    this.followEvents.push(...read);
+    if (read.length) this.followEventsUpTo = read[read.length - 1].position;
+    const keys = new Set([...targets.sdcs.map((ward) => `sdc:${ward}`), ...targets.themes.map((theme) => `theme:${theme}`)]);
+    const following = new Map<string, Set<string>>();
+    for (const event of this.followEvents) {
+      if (event.position >= position) break;
+      const { personId, target } = event.data as { personId: string; target?: FollowTarget };
+      const follows = following.get(personId) ?? new Set<string>();
+      if (event.type === 'PersonDeactivated') following.delete(personId);
+      else if (event.type === 'PersonFollowed') following.set(personId, follows.add(followKey(target!)));
+      else if (follows.delete(followKey(target!)) && follows.size === 0) following.delete(personId);
+    }
+    return [...following].filter(([, follows]) => [...follows].some((key) => keys.has(key))).map(([personId]) => personId);
+  }
+
+  /** A person's notification preferences now (undefined for anyone else, or a person who never set them). */
+  async preferencesOf(recipient: Recipient): Promise<NotificationPreferences | undefined> {
+    if (recipient.type !== 'person') return undefined;
+    const events = await this.store.readStream(personStreamId(recipient.id));
+    return fold(personDecider, events as unknown as PersonEvent[]).notificationPreferences;
   }
 
   /** Contact details and language now. */

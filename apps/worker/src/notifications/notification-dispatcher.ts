@@ -1,10 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { Queue } from 'bullmq';
 import type { EventStore, EventSubscription, RecordedEvent, SubscriptionBatchContext } from '@tsunagi/event-store';
-import { NOTIFYING_EVENT_TYPES, WebhookEndpointDirectory, addresseesFor, notificationIdFor, notificationStreamId, notificationsFor } from '@tsunagi/notifications';
+import type { Clock } from '@tsunagi/event-store';
+import { FollowUpSettings, NOTIFYING_EVENT_TYPES, addresseesFor, followTargetsOf, followUpsFor } from '@tsunagi/notifications';
 import type { DispatchCheckpoints } from './dispatch-checkpoint';
+import { FollowUpJobData, followUpIdFor } from './follow-up-job';
 import type { NotificationDirectory } from './notification-directory';
 import { DeliverySettings, NotificationJobData, notificationJobOptions } from './notification-job';
+import { NotificationBulkJob, NotificationPlanner } from './notification-planner';
 
 export interface DispatcherLogger {
   log(message: string): void;
@@ -19,9 +22,11 @@ export interface DispatcherOptions {
   /** After an error (the event store or Redis failing), start again from the saved checkpoint after this long. */
   restartDelayMs?: number;
   logger?: DispatcherLogger;
+  /** Reminders and expiries: the queue of delayed follow-up jobs, their timing, and the clock the delays start from. */
+  followUps?: { queue: Queue<FollowUpJobData>; settings: FollowUpSettings; clock: Clock };
 }
 
-type BulkJob = Parameters<Queue<NotificationJobData>['addBulk']>[0][number];
+type FollowUpBulkJob = Parameters<Queue<FollowUpJobData>['addBulk']>[0][number];
 
 /**
  * Turns domain events into notification jobs. Reads a checkpointed, filtered `$all` subscription; for each event
@@ -37,7 +42,7 @@ export class NotificationDispatcher {
   private current = 0;
   private readonly progress = new EventEmitter();
   private readonly name: string;
-  private readonly webhookEndpoints: WebhookEndpointDirectory;
+  private readonly planner: NotificationPlanner;
 
   constructor(
     private readonly store: EventStore,
@@ -47,7 +52,7 @@ export class NotificationDispatcher {
     private readonly options: DispatcherOptions,
   ) {
     this.name = options.name ?? 'notifications';
-    this.webhookEndpoints = new WebhookEndpointDirectory(store);
+    this.planner = new NotificationPlanner(store, directory, options.delivery);
     this.progress.setMaxListeners(0);
   }
 
@@ -98,8 +103,14 @@ export class NotificationDispatcher {
   }
 
   private async handle(events: RecordedEvent[], context: SubscriptionBatchContext): Promise<void> {
-    const jobs: BulkJob[] = [];
-    for (const event of events) jobs.push(...(await this.jobsFor(event)));
+    const jobs: NotificationBulkJob[] = [];
+    const followUps: FollowUpBulkJob[] = [];
+    for (const event of events) {
+      jobs.push(...(await this.jobsFor(event)));
+      followUps.push(...this.followUpJobsFor(event));
+    }
+    // Follow-ups first: a crash between the two adds replays the batch, and both adds are idempotent by job id.
+    if (followUps.length > 0) await this.options.followUps!.queue.addBulk(followUps);
     if (jobs.length > 0) await this.queue.addBulk(jobs);
     if (context.checkpoint !== this.current) this.checkpoints.save(this.name, context.checkpoint);
     this.current = context.checkpoint;
@@ -107,46 +118,26 @@ export class NotificationDispatcher {
   }
 
   /** The jobs one event causes, less those whose notification already has an outcome recorded. */
-  async jobsFor(event: RecordedEvent): Promise<BulkJob[]> {
+  async jobsFor(event: RecordedEvent): Promise<NotificationBulkJob[]> {
     const earlier = await this.directory.earlierEvents(event.streamId, event.revision);
-    const addressees = addresseesFor(event, earlier);
-    const people = addressees.filter((a) => a.recipient.type === 'person');
-    const consents = new Map<string, boolean>();
-    for (const { recipient } of people) consents.set(recipient.id, await this.directory.mayBeContactedBefore(recipient.id, event.position));
-    // Organisations with an active webhook endpoint as of the event (read only when an organisation is told).
-    const withWebhooks = addressees.some((a) => a.recipient.type === 'organisation')
-      ? await this.webhookEndpoints.organisationsWithEndpointsBefore(event.position)
-      : new Set<string>();
-    const planned = notificationsFor(event, {
-      earlier,
-      mayBeContacted: (personId) => consents.get(personId) ?? false,
-      hasWebhookEndpoint: (organisationId) => withWebhooks.has(organisationId),
-    });
-
-    const jobs: BulkJob[] = [];
-    for (const { kind, recipient, channels } of planned) {
-      for (const channel of channels) {
-        const notificationId = notificationIdFor(event.id, recipient, channel);
-        if (await this.settled(notificationId)) continue;
-        const data: NotificationJobData = {
-          notificationId,
-          channel,
-          kind,
-          recipient: { type: recipient.type, id: recipient.id },
-          sourceEventId: event.id,
-          sourceStreamId: event.streamId,
-          sourceRevision: event.revision,
-        };
-        jobs.push({ name: kind, data, opts: notificationJobOptions(this.options.delivery, notificationId) });
-      }
-    }
-    return jobs;
+    const targets = followTargetsOf(event, earlier);
+    const followers = targets ? await this.directory.followersBefore(targets, event.position) : [];
+    return this.planner.jobsFor(addresseesFor(event, earlier, followers), event, event.position);
   }
 
-  /** Delivered, or given up on for good: a replay must not enqueue it again even after its job left Redis. */
-  private async settled(notificationId: string): Promise<boolean> {
-    const history = await this.store.readStream(notificationStreamId(notificationId));
-    return history.some((e) => e.type === 'NotificationDelivered' || (e.type === 'NotificationFailed' && (e.data as { permanent?: boolean }).permanent));
+  /**
+   * The delayed jobs an event starts (a reminder and an expiry for a proposal, a reminder for a meeting), with ids
+   * derived from the event: a replay adds jobs that exist already, or that fire at once and find nothing to do.
+   */
+  followUpJobsFor(event: RecordedEvent): FollowUpBulkJob[] {
+    const followUps = this.options.followUps;
+    if (!followUps) return [];
+    const now = followUps.clock.now().getTime();
+    return followUpsFor(event, followUps.settings).map(({ followUp, fireAt }) => {
+      const followUpId = followUpIdFor(followUp, event.id);
+      const data: FollowUpJobData = { followUpId, followUp, sourceEventId: event.id, sourceStreamId: event.streamId, sourceRevision: event.revision };
+      return { name: followUp, data, opts: notificationJobOptions(this.options.delivery, followUpId, Date.parse(fireAt) - now) };
+    });
   }
 
   private failed(error: Error): void {

@@ -28,9 +28,11 @@ export interface DeliverySettings {
 /** Completed jobs stay a week (a replay within it is deduplicated by Redis too); failed jobs stay until removed. */
 export const KEEP_COMPLETED = { age: 7 * 24 * 3600, count: 100_000 };
 
-export function notificationJobOptions(settings: DeliverySettings, notificationId: string): JobsOptions {
+/** Options of a notification job, and of a follow-up job (then delayed by `delayMs`, none when it is past). */
+export function notificationJobOptions(settings: DeliverySettings, jobId: string, delayMs?: number): JobsOptions {
   return {
-    jobId: notificationId,
+    jobId,
+    ...(delayMs !== undefined ? { delay: Math.max(0, Math.round(delayMs)) } : {}),
     attempts: settings.attempts,
     // Exponential with jitter: delay × 2^(attempt − 1), each spread over its upper half so retries do not stampede.
     backoff: { type: 'exponential', delay: settings.backoffMs, jitter: 0.5 },
@@ -53,9 +55,11 @@ export function isNotificationJobData(value: unknown): value is NotificationJobD
     !!data.recipient &&
     ['person', 'organisation', 'subject'].includes(data.recipient.type) &&
     typeof data.recipient.id === 'string' &&
-    typeof data.sourceEventId === 'string' &&
-    typeof data.sourceStreamId === 'string' &&
-    Number.isInteger(data.sourceRevision) &&
-    (data.sourceRevision as number) >= 0
+    isSourceOfJob(data)
   );
+}
+
+/** Whether a job names its source event well: an event id, a stream and a revision. */
+export function isSourceOfJob(data: { sourceEventId?: unknown; sourceStreamId?: unknown; sourceRevision?: unknown }): boolean {
+  return typeof data.sourceEventId === 'string' && typeof data.sourceStreamId === 'string' && Number.isInteger(data.sourceRevision) && (data.sourceRevision as number) >= 0;
 }

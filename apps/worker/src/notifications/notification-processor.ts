@@ -1,4 +1,4 @@
-import { UnrecoverableError } from 'bullmq';
+import { DelayedError, UnrecoverableError } from 'bullmq';
 import type { Job } from 'bullmq';
 import { v5 as uuidv5 } from 'uuid';
 import {
@@ -9,7 +9,18 @@ import {
   RecordedEvent,
   WrongExpectedRevisionError,
 } from '@tsunagi/event-store';
-import { MessageFactsError, NotificationEvent, WebhookChannel, messageFactsFor, notificationStreamId, renderNotification } from '@tsunagi/notifications';
+import {
+  MessageFactsError,
+  NotificationEvent,
+  QuietWindow,
+  URGENT_KINDS,
+  WebhookChannel,
+  messageFactsFor,
+  notificationStreamId,
+  quietUntil,
+  renderNotification,
+} from '@tsunagi/notifications';
+import { NotificationPreferences, channelsWanted } from '@tsunagi/participants';
 import type { Contact, NotificationDirectory } from './notification-directory';
 import { Mailer, PermanentEmailError, messageIdFor } from './mailer';
 import { NotificationJobData, isNotificationJobData } from './notification-job';
@@ -19,8 +30,14 @@ export type DeliveryOutcome =
   | { outcome: 'delivered'; messageId?: string }
   /** An earlier attempt (or another worker) had already delivered and recorded it: nothing sent. */
   | { outcome: 'already_delivered' }
-  /** Not sent on purpose (consent withdrawn or recipient deactivated since the event); recorded as NotificationFailed. */
+  /** Not sent on purpose (consent withdrawn, recipient deactivated, channel not wanted); recorded as NotificationFailed. */
   | { outcome: 'not_sent'; reason: string };
+
+/** Quiet hours: the deployment's default window (null: none) and the time zone windows are read in. */
+export interface QuietHoursSettings {
+  defaultWindow: QuietWindow | null;
+  timeZone: string;
+}
 
 const EVENT_ID_NAMESPACE = 'c0d1e5a2-7f43-4b8e-9a61-5e2f4b7d9c18';
 
@@ -32,6 +49,8 @@ export const failedEventId = (notificationId: string, revision: number) => uuidv
 export interface ProcessorOptions {
   /** MAIL_FROM: its domain names the Message-IDs. */
   from: string;
+  /** Non-urgent e-mail to a person waits until their quiet hours end; none when absent. */
+  quietHours?: QuietHoursSettings;
 }
 
 /**
@@ -51,7 +70,7 @@ export class NotificationProcessor {
   ) {}
 
   /** The BullMQ processor function. */
-  readonly process = async (job: Job<NotificationJobData>): Promise<DeliveryOutcome> => {
+  readonly process = async (job: Job<NotificationJobData>, token?: string): Promise<DeliveryOutcome> => {
     if (!isNotificationJobData(job.data)) throw new UnrecoverableError('malformed_job: the job data is not a notification');
     const data = job.data;
     const history = await this.history(data.notificationId);
@@ -62,8 +81,9 @@ export class NotificationProcessor {
     const attempt = job.attemptsMade + 1;
     const lastAttempt = attempt >= (job.opts.attempts ?? 1);
     try {
-      return await this.deliver(data, history);
+      return await this.deliver(data, history, (until) => this.wait(job, until, token));
     } catch (error) {
+      if (error instanceof DelayedError) throw error;
       if (error instanceof PermanentFailure || error instanceof PermanentEmailError) {
         const reason = error instanceof PermanentFailure ? error.message : error.reason;
         await this.recordFailure(data, history, reason, true);
@@ -75,7 +95,13 @@ export class NotificationProcessor {
     }
   };
 
-  private async deliver(data: NotificationJobData, history: RecordedEvent[]): Promise<DeliveryOutcome> {
+  /** Puts the job back, delayed until `until` (the clock's time; BullMQ's delay is real time). */
+  private async wait(job: Job<NotificationJobData>, until: Date, token: string | undefined): Promise<never> {
+    await job.moveToDelayed(Date.now() + Math.max(0, until.getTime() - this.clock.now().getTime()), token);
+    throw new DelayedError();
+  }
+
+  private async deliver(data: NotificationJobData, history: RecordedEvent[], waitUntil: (until: Date) => Promise<never>): Promise<DeliveryOutcome> {
     const source = await this.directory.upToSource(data.sourceStreamId, data.sourceRevision, data.sourceEventId);
     if (!source) throw new PermanentFailure('source_event_missing: the event that caused it is not in the store');
     let facts;
@@ -87,6 +113,13 @@ export class NotificationProcessor {
     }
     const contact = await this.directory.contactOf(data.recipient);
     const message = renderNotification(data.kind, contact.language, facts);
+    // The person's choices as of now: a channel they turned off for this kind is not used.
+    const preferences = await this.directory.preferencesOf(data.recipient);
+    if (data.recipient.type === 'person' && (data.channel === 'email' || data.channel === 'inbox') && !channelsWanted(preferences, data.kind).includes(data.channel)) {
+      const reason = 'not_sent: channel_not_wanted';
+      await this.recordFailure(data, history, reason, true);
+      return { outcome: 'not_sent', reason };
+    }
 
     if (data.channel === 'inbox') {
       await this.recordDelivered(data, history, { language: contact.language, title: message.title, body: message.body });
@@ -100,6 +133,8 @@ export class NotificationProcessor {
       await this.recordFailure(data, history, email.notSent, true);
       return { outcome: 'not_sent', reason: email.notSent };
     }
+    const quietEnd = this.quietEnd(data, preferences);
+    if (quietEnd) return waitUntil(quietEnd);
     const messageId = messageIdFor(data.notificationId, this.options.from);
     await this.mailer.send({ to: email.address, subject: message.title, text: message.body, language: contact.language, messageId });
     // A crash here sends again on retry, under the same Message-ID: at-least-once, recognisably one message.
@@ -140,6 +175,14 @@ export class NotificationProcessor {
       case 'transient':
         throw new Error(result.reason);
     }
+  }
+
+  /** When a person's quiet hours end, if they are in them now and the e-mail may wait (not urgent). */
+  private quietEnd(data: NotificationJobData, preferences: NotificationPreferences | undefined): Date | undefined {
+    const settings = this.options.quietHours;
+    if (!settings || data.recipient.type !== 'person' || URGENT_KINDS.includes(data.kind)) return undefined;
+    const window = preferences?.quietHours === undefined ? settings.defaultWindow : preferences.quietHours;
+    return quietUntil(this.clock.now(), window, settings.timeZone);
   }
 
   /** The address to use, a permanent failure (nothing to send to), or a reason not to send at all. */

@@ -1,12 +1,12 @@
 import { Worker } from 'bullmq';
-import type { Job } from 'bullmq';
+import type { Job, Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { NotificationProcessor, DeliveryOutcome } from './notification-processor';
-import { NOTIFICATION_QUEUE, NotificationJobData } from './notification-job';
 
-export interface NotificationWorkerOptions {
+export interface QueueWorkerOptions<Data> {
   prefix: string;
   concurrency: number;
+  /** What the failure log says the job is: ids and kinds only, never personal data. */
+  describe: (job: Job<Data>) => string;
   /** BullMQ's lock duration and stalled-check interval: how soon a killed worker's jobs are taken over. */
   lockMs?: number;
   /**
@@ -19,14 +19,14 @@ export interface NotificationWorkerOptions {
 }
 
 /**
- * The BullMQ worker that runs the processor. Its connection must be a `worker` connection
- * (maxRetriesPerRequest: null): a blocked fetch never gives up while Redis restarts.
+ * A BullMQ worker running one processor (deliveries, or follow-ups). Its connection must be a `worker`
+ * connection (maxRetriesPerRequest: null): a blocked fetch never gives up while Redis restarts.
  */
-export class NotificationWorker {
-  readonly worker: Worker<NotificationJobData, DeliveryOutcome>;
+export class QueueWorker<Data, Result> {
+  readonly worker: Worker<Data, Result>;
 
-  constructor(connection: Redis, processor: NotificationProcessor, options: NotificationWorkerOptions) {
-    this.worker = new Worker<NotificationJobData, DeliveryOutcome>(NOTIFICATION_QUEUE, processor.process, {
+  constructor(queueName: string, connection: Redis, process: Processor<Data, Result>, options: QueueWorkerOptions<Data>) {
+    this.worker = new Worker<Data, Result>(queueName, process, {
       connection,
       prefix: options.prefix,
       concurrency: options.concurrency,
@@ -34,15 +34,15 @@ export class NotificationWorker {
       ...(options.lockMs ? { lockDuration: options.lockMs, stalledInterval: options.lockMs } : {}),
       autorun: false,
     });
-    this.worker.on('failed', (job: Job<NotificationJobData> | undefined, error: Error) => {
+    this.worker.on('failed', (job: Job<Data> | undefined, error: Error) => {
       if (!job) return;
       const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === 'UnrecoverableError';
-      const message = `Notification ${job.id} (${job.data.kind}, ${job.data.channel}) failed on attempt ${job.attemptsMade}: ${error.message}`;
+      const message = `${options.describe(job)} failed on attempt ${job.attemptsMade}: ${error.message}`;
       if (final) options.logger?.error(`${message}; giving up`);
       else options.logger?.warn(`${message}; will retry`);
     });
     // Redis errors reconnect on their own; report them without crashing the process.
-    this.worker.on('error', (error: Error) => options.logger?.warn(`Notification worker: ${error.message}`));
+    this.worker.on('error', (error: Error) => options.logger?.warn(`${queueName} worker: ${error.message}`));
   }
 
   start(): void {

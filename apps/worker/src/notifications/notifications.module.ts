@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { CLOCK, Clock, EVENT_STORE, EventStore } from '@tsunagi/event-store';
-import { WebhookAddressPolicy, webhookKeyMaterial } from '@tsunagi/notifications';
+import { WebhookAddressPolicy, parseQuietHours, webhookKeyMaterial } from '@tsunagi/notifications';
 import { AppConfig } from '@tsunagi/platform';
 import { NotificationPipeline } from './notification-pipeline';
 
@@ -31,6 +31,12 @@ export class NotificationsService implements OnApplicationBootstrap, BeforeAppli
       lockMs: config.NOTIFY_LOCK_MS,
       delivery: { attempts: config.NOTIFY_ATTEMPTS, backoffMs: config.NOTIFY_BACKOFF_MS },
       checkpointPath: config.workerDatabasePath,
+      quietHours: { defaultWindow: parseQuietHours(config.QUIET_HOURS), timeZone: config.QUIET_HOURS_TIME_ZONE },
+      followUps: {
+        matchReminderAfterMs: config.MATCH_REMINDER_AFTER_MS,
+        matchExpiryAfterMs: config.MATCH_EXPIRY_AFTER_MS,
+        meetingReminderBeforeMs: config.MEETING_REMINDER_BEFORE_MS,
+      },
       // Production: https to public addresses only; tests also accept http (never a private address by default).
       webhooks: { policy: WebhookAddressPolicy.forEnvironment(config.NODE_ENV), keyMaterial: webhookKeyMaterial(config) },
       logger: {

@@ -1,3 +1,4 @@
+import type { FollowTarget, NotificationPreferences } from './person-notifications';
 import type { PersonProfile } from './person.types';
 
 /** `by` is the acting principal's subject; `at` comes from the injected clock. */
@@ -12,6 +13,9 @@ export type PersonCommand =
   | ({ type: 'UpdatePersonProfile'; changes: Partial<PersonProfile> } & Base)
   | ({ type: 'PausePerson'; reason?: string } & Base)
   | ({ type: 'ResumePerson' } & Base)
-  | ({ type: 'DeactivatePerson'; reason?: string } & Base);
+  | ({ type: 'DeactivatePerson'; reason?: string } & Base)
+  | ({ type: 'SetNotificationPreferences'; preferences: NotificationPreferences } & Base)
+  | ({ type: 'Follow'; target: FollowTarget } & Base)
+  | ({ type: 'Unfollow'; target: FollowTarget } & Base);
 
 export type PersonCommandType = PersonCommand['type'];

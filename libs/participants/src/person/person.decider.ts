@@ -2,12 +2,16 @@ import { Decider, DomainError } from '@tsunagi/domain';
 import { applyRules, changedFields, withReason } from '../shared/profile-rules';
 import type { PersonCommand } from './person.commands';
 import type { PersonEvent } from './person.events';
+import { NotificationPreferences, followKey, normaliseFollowTarget, normalisePreferences } from './person-notifications';
 import { PERSON_PROFILE_RULES, PersonProfile, PersonStatus } from './person.types';
 
 export interface PersonState {
   status: PersonStatus;
   personId?: string;
   profile?: PersonProfile;
+  notificationPreferences?: NotificationPreferences;
+  /** What the person follows, as followKey()s. */
+  follows?: string[];
 }
 
 export const initialPersonState = (): PersonState => ({ status: 'none' });
@@ -41,6 +45,20 @@ function decide(command: PersonCommand, state: PersonState): PersonEvent[] {
       return [{ type: 'PersonResumed', data: { personId, by, at } }];
     case 'DeactivatePerson':
       return [{ type: 'PersonDeactivated', data: { personId, ...withReason(command.reason), by, at } }];
+    case 'SetNotificationPreferences': {
+      const preferences = normalisePreferences(command.preferences);
+      // Setting what is already set records nothing.
+      if (JSON.stringify(preferences) === JSON.stringify(state.notificationPreferences ?? null)) return [];
+      return [{ type: 'NotificationPreferencesSet', data: { personId, preferences, by, at } }];
+    }
+    case 'Follow':
+    case 'Unfollow': {
+      const target = normaliseFollowTarget(command.target);
+      const following = (state.follows ?? []).includes(followKey(target));
+      // Following twice, or unfollowing what one does not follow, changes nothing and records nothing.
+      if (following === (command.type === 'Follow')) return [];
+      return [{ type: command.type === 'Follow' ? 'PersonFollowed' : 'PersonUnfollowed', data: { personId, target, by, at } }];
+    }
   }
 }
 
@@ -56,6 +74,12 @@ function evolve(state: PersonState, event: PersonEvent): PersonState {
       return { ...state, status: 'active' };
     case 'PersonDeactivated':
       return { ...state, status: 'deactivated' };
+    case 'NotificationPreferencesSet':
+      return { ...state, notificationPreferences: event.data.preferences };
+    case 'PersonFollowed':
+      return { ...state, follows: [...(state.follows ?? []), followKey(event.data.target)] };
+    case 'PersonUnfollowed':
+      return { ...state, follows: (state.follows ?? []).filter((key) => key !== followKey(event.data.target)) };
   }
 }
 

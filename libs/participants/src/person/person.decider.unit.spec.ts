@@ -192,6 +192,72 @@ describe('person decider', () => {
     });
   });
 
+  describe('notification preferences', () => {
+    const preferences = { channels: { match_reminder: ['inbox'], meeting_announced: [] }, quietHours: { start: '22:00', end: '07:30' } };
+
+    it('sets them whole, channels in canonical order and without repeats', () => {
+      given([registered()])
+        .when(cmd('SetNotificationPreferences', { preferences: { channels: { match_proposed: ['inbox', 'email', 'inbox'] } } }))
+        .then([ev('NotificationPreferencesSet', { preferences: { channels: { match_proposed: ['email', 'inbox'] } } })]);
+      given([registered()]).when(cmd('SetNotificationPreferences', { preferences })).then([ev('NotificationPreferencesSet', { preferences })]);
+      const off = { channels: {}, quietHours: null };
+      given([registered()]).when(cmd('SetNotificationPreferences', { preferences: off })).then([ev('NotificationPreferencesSet', { preferences: off })]);
+    });
+
+    it('records nothing when nothing changes', () => {
+      given([registered(), ev('NotificationPreferencesSet', { preferences })]).when(cmd('SetNotificationPreferences', { preferences })).then([]);
+    });
+
+    it('refuses unknown kinds and channels, bad or empty quiet hours, a missing or deactivated person', () => {
+      const set = (p: object) => cmd('SetNotificationPreferences', { preferences: p });
+      given([registered()]).when(set({ channels: { match_gossip: ['email'] } })).thenFails('person.invalid', { field: 'channels.match_gossip' });
+      given([registered()]).when(set({ channels: { match_proposed: ['webhook'] } })).thenFails('person.invalid', { field: 'channels.match_proposed' });
+      given([registered()]).when(set({ channels: { match_proposed: 'email' } })).thenFails('person.invalid', { field: 'channels.match_proposed' });
+      given([registered()]).when(set({})).thenFails('person.invalid', { field: 'channels' });
+      given([registered()]).when(set({ channels: {}, quietHours: { start: '25:00', end: '07:00' } })).thenFails('person.invalid', { field: 'quietHours' });
+      given([registered()]).when(set({ channels: {}, quietHours: { start: '07:00', end: '07:00' } })).thenFails('person.invalid', { field: 'quietHours' });
+      given([]).when(set(preferences)).thenFails('person.not_found');
+      given([registered(), deactivated]).when(set(preferences)).thenFails('person.deactivated');
+    });
+  });
+
+  describe('following SDCs and themes', () => {
+    const sdc = { type: 'sdc', ward: 'nakahara' };
+    const theme = { type: 'theme', theme: 'elderly' };
+
+    it('follows and unfollows', () => {
+      given([registered()]).when(cmd('Follow', { target: sdc })).then([ev('PersonFollowed', { target: sdc })]);
+      given([registered(), paused]).when(cmd('Follow', { target: theme })).then([ev('PersonFollowed', { target: theme })]);
+      given([registered(), ev('PersonFollowed', { target: sdc })]).when(cmd('Unfollow', { target: sdc })).then([ev('PersonUnfollowed', { target: sdc })]);
+    });
+
+    it('following twice or unfollowing what is not followed records nothing', () => {
+      given([registered(), ev('PersonFollowed', { target: sdc })]).when(cmd('Follow', { target: sdc })).then([]);
+      given([registered(), ev('PersonFollowed', { target: sdc })]).when(cmd('Unfollow', { target: theme })).then([]);
+      given([registered(), ev('PersonFollowed', { target: sdc }), ev('PersonUnfollowed', { target: sdc })]).when(cmd('Unfollow', { target: sdc })).then([]);
+    });
+
+    it('refuses unknown wards, themes and target types, a missing or deactivated person', () => {
+      given([registered()]).when(cmd('Follow', { target: { type: 'sdc', ward: 'shibuya' } })).thenFails('person.invalid', { field: 'target' });
+      given([registered()]).when(cmd('Follow', { target: { type: 'theme', theme: 'gossip' } })).thenFails('person.invalid', { field: 'target' });
+      given([registered()]).when(cmd('Unfollow', { target: { type: 'person', id: 'x' } })).thenFails('person.invalid', { field: 'target' });
+      given([]).when(cmd('Follow', { target: sdc })).thenFails('person.not_found');
+      given([registered(), deactivated]).when(cmd('Follow', { target: sdc })).thenFails('person.deactivated');
+    });
+
+    it('folds follows and preferences into the state', () => {
+      const state = fold(personDecider, [
+        registered(),
+        ev('PersonFollowed', { target: sdc }),
+        ev('PersonFollowed', { target: theme }),
+        ev('PersonUnfollowed', { target: sdc }),
+        ev('NotificationPreferencesSet', { preferences: { channels: { match_proposed: ['inbox'] } } }),
+      ]);
+      expect(state.follows).toEqual(['theme:elderly']);
+      expect(state.notificationPreferences).toEqual({ channels: { match_proposed: ['inbox'] } });
+    });
+  });
+
   it('folds its events into the state', () => {
     expect(fold(personDecider, [])).toEqual({ status: 'none' });
     const history = [registered(), ev('PersonProfileUpdated', { changes: { ward: 'asao' } }), paused];
@@ -202,6 +268,7 @@ describe('person decider', () => {
 
   it('names its stream and lists its event types', () => {
     expect(personStreamId('abc')).toBe('person-abc');
-    expect(PERSON_EVENT_TYPES).toEqual(['PersonRegistered', 'PersonProfileUpdated', 'PersonPaused', 'PersonResumed', 'PersonDeactivated']);
+    const profileAndStatus = ['PersonRegistered', 'PersonProfileUpdated', 'PersonPaused', 'PersonResumed', 'PersonDeactivated'];
+    expect(PERSON_EVENT_TYPES).toEqual([...profileAndStatus, 'NotificationPreferencesSet', 'PersonFollowed', 'PersonUnfollowed']);
   });
 });

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '@tsunagi/domain';
+import type { FollowTarget, NotificationPreferences } from './person-notifications';
 import type { PersonProfile } from './person.types';
 
 /**
@@ -12,7 +13,11 @@ export type PersonEvent =
   | DomainEvent<'PersonProfileUpdated', { personId: string; changes: Partial<PersonProfile>; by: string; at: string }>
   | DomainEvent<'PersonPaused', { personId: string; reason?: string; by: string; at: string }>
   | DomainEvent<'PersonResumed', { personId: string; by: string; at: string }>
-  | DomainEvent<'PersonDeactivated', { personId: string; reason?: string; by: string; at: string }>;
+  | DomainEvent<'PersonDeactivated', { personId: string; reason?: string; by: string; at: string }>
+  /** The whole set of preferences, replacing the previous one. */
+  | DomainEvent<'NotificationPreferencesSet', { personId: string; preferences: NotificationPreferences; by: string; at: string }>
+  | DomainEvent<'PersonFollowed', { personId: string; target: FollowTarget; by: string; at: string }>
+  | DomainEvent<'PersonUnfollowed', { personId: string; target: FollowTarget; by: string; at: string }>;
 
 export type PersonEventType = PersonEvent['type'];
 
@@ -22,6 +27,9 @@ export const PERSON_EVENT_TYPES: readonly PersonEventType[] = [
   'PersonPaused',
   'PersonResumed',
   'PersonDeactivated',
+  'NotificationPreferencesSet',
+  'PersonFollowed',
+  'PersonUnfollowed',
 ];
 
 export const personStreamId = (personId: string) => `person-${personId}`;

@@ -108,6 +108,35 @@ export class AppConfig {
   @Max(600_000)
   NOTIFY_LOCK_MS = 30_000;
 
+  /** A match proposal still unanswered this long after it was made: the proposed party gets a reminder (3 days). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(365 * 24 * 3_600_000)
+  MATCH_REMINDER_AFTER_MS = 3 * 24 * 3_600_000;
+
+  /** … still unanswered this long after: the match expires through the command side, both sides are told (14 days). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(365 * 24 * 3_600_000)
+  MATCH_EXPIRY_AFTER_MS = 14 * 24 * 3_600_000;
+
+  /** Registered people are reminded of a meeting this long before it starts (24 hours). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(30 * 24 * 3_600_000)
+  MEETING_REMINDER_BEFORE_MS = 24 * 3_600_000;
+
+  /** Default quiet hours, `HH:MM-HH:MM` in QUIET_HOURS_TIME_ZONE (over midnight when the end is earlier), or `off`. */
+  @Matches(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/, { message: 'must be HH:MM-HH:MM (24-hour clock) or off' })
+  QUIET_HOURS = '21:00-08:00';
+
+  /** The time zone quiet hours are read in (an IANA name). */
+  @IsString()
+  QUIET_HOURS_TIME_ZONE = 'Asia/Tokyo';
+
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 
@@ -156,14 +185,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: true });
-  if (errors.length > 0) {
-    throw new ConfigurationError(
-      errors.map((error) => {
-        const given = raw[error.property];
-        const reasons = Object.values(error.constraints ?? {}).join('; ');
-        return `${error.property}: ${reasons}${given === undefined ? ' (not set)' : ` (got "${given}")`}`;
-      }),
-    );
-  }
+  const problems = errors.map((error) => {
+    const given = raw[error.property];
+    const reasons = Object.values(error.constraints ?? {}).join('; ');
+    return `${error.property}: ${reasons}${given === undefined ? ' (not set)' : ` (got "${given}")`}`;
+  });
+  const failed = new Set(errors.map((error) => error.property));
+  for (const problem of crossChecks(config)) if (!failed.has(problem.property)) problems.push(`${problem.property}: ${problem.message}`);
+  if (problems.length > 0) throw new ConfigurationError(problems);
   return config;
+}
+
+/** Rules that read more than one setting, or that a decorator cannot state. */
+function crossChecks(config: AppConfig): { property: string; message: string }[] {
+  const problems: { property: string; message: string }[] = [];
+  if (config.MATCH_EXPIRY_AFTER_MS <= config.MATCH_REMINDER_AFTER_MS) {
+    problems.push({ property: 'MATCH_EXPIRY_AFTER_MS', message: `must be longer than MATCH_REMINDER_AFTER_MS (${config.MATCH_REMINDER_AFTER_MS})` });
+  }
+  const [start, end] = config.QUIET_HOURS.split('-');
+  if (start === end) problems.push({ property: 'QUIET_HOURS', message: 'must end at another time than it starts (or be off)' });
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: config.QUIET_HOURS_TIME_ZONE });
+  } catch {
+    problems.push({ property: 'QUIET_HOURS_TIME_ZONE', message: `must be an IANA time zone such as Asia/Tokyo (got "${config.QUIET_HOURS_TIME_ZONE}")` });
+  }
+  return problems;
 }

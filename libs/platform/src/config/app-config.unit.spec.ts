@@ -55,6 +55,35 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('validates the follow-up and quiet-hours settings', () => {
+    expect(loadConfig({})).toMatchObject({
+      MATCH_REMINDER_AFTER_MS: 3 * 24 * 3_600_000,
+      MATCH_EXPIRY_AFTER_MS: 14 * 24 * 3_600_000,
+      MEETING_REMINDER_BEFORE_MS: 24 * 3_600_000,
+      QUIET_HOURS: '21:00-08:00',
+      QUIET_HOURS_TIME_ZONE: 'Asia/Tokyo',
+    });
+    expect(loadConfig({ MATCH_REMINDER_AFTER_MS: '300', MATCH_EXPIRY_AFTER_MS: '900', QUIET_HOURS: 'off' })).toMatchObject({ MATCH_EXPIRY_AFTER_MS: 900, QUIET_HOURS: 'off' });
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (e) {
+        return (e as ConfigurationError).problems;
+      }
+    };
+    expect(problems({ MATCH_REMINDER_AFTER_MS: '5000', MATCH_EXPIRY_AFTER_MS: '5000' })).toEqual([
+      'MATCH_EXPIRY_AFTER_MS: must be longer than MATCH_REMINDER_AFTER_MS (5000)',
+    ]);
+    expect(problems({ QUIET_HOURS: '21:00-24:00', MEETING_REMINDER_BEFORE_MS: '-1', MATCH_REMINDER_AFTER_MS: '3 days' }).map((p) => p.split(':')[0]).sort()).toEqual([
+      'MATCH_REMINDER_AFTER_MS',
+      'MEETING_REMINDER_BEFORE_MS',
+      'QUIET_HOURS',
+    ]);
+    expect(problems({ QUIET_HOURS: '08:00-08:00' })).toEqual(['QUIET_HOURS: must end at another time than it starts (or be off)']);
+    expect(problems({ QUIET_HOURS_TIME_ZONE: 'Tokyo/Nowhere' })).toEqual(['QUIET_HOURS_TIME_ZONE: must be an IANA time zone such as Asia/Tokyo (got "Tokyo/Nowhere")']);
+  });
+
   it('treats an empty variable as unset and converts numbers', () => {
     expect(loadConfig({ PORT: '', READ_WAIT_MAX_MS: '250' })).toMatchObject({ PORT: 3000, READ_WAIT_MAX_MS: 250 });
   });
