@@ -47,6 +47,7 @@ cat <<INFO
 
 tsunagi is running (data in ${DATA_DIR}, Redis at ${REDIS_URL})
   API docs      ${url}/docs
+  Queues        ${url}/admin/queues (admin token; bull-board)
   Health        ${url}/health
   Email         ${SMTP_URL}${mail:+ (caught locally: ${DATA_DIR}/mail/*.eml)}
 Development tokens (12 h):
