@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { ConfigurationError } from '@tsunagi/platform';
 import { demoCommand, generateCommand } from './commands/demo.command';
+import { importCommands } from './commands/import.command';
 import { projectionsCommand } from './commands/projections.command';
 import { tokensCommand } from './commands/tokens.command';
 
@@ -10,7 +11,8 @@ const program = new Command('tsunagi')
   .addCommand(tokensCommand())
   .addCommand(projectionsCommand())
   .addCommand(demoCommand())
-  .addCommand(generateCommand());
+  .addCommand(generateCommand())
+  .addCommand(importCommands());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof ConfigurationError || error instanceof Error ? error.message : error);
