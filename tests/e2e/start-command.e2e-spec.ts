@@ -1,12 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { TokenClaims } from '@tsunagi/domain';
 import { newId } from '@tsunagi/event-store';
+import { freePort } from '../support/free-port';
 
 /**
  * The README's start command, exactly as a newcomer runs it (`npm start` is `bash scripts/start.sh`), on an empty
@@ -15,14 +15,6 @@ import { newId } from '@tsunagi/event-store';
  */
 const ROOT = resolve(__dirname, '../..');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('npm start on a fresh data directory', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tsunagi-start-'));

@@ -1,7 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,20 +12,13 @@ import { NotificationPipeline } from '../../apps/worker/src/notifications/notifi
 import { MAIL_FROM } from './support/harness';
 import { TestSmtpServer } from './support/smtp';
 import { World } from './support/world';
+import { freePort } from '../support/free-port';
 
 /**
  * Redis stops in the middle of a run (SIGTERM, with an append-only file in a temporary directory) and comes back on
  * the same port. While it is down a fail-fast producer gets a clear error at once; afterwards the same pipeline
  * (no process restart) carries on, and every notification is delivered and recorded once.
  */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 class OwnRedis {
   private proc?: ChildProcess;
   log = '';
