@@ -1,0 +1,115 @@
+import { AnalyticsFact, byTime } from '../facts/analytics-fact';
+import { DAY_MS, tokyoDay } from '../time';
+import type { LadderRuleSet, Stage } from './ladder-rules';
+
+/** When a person reached a stage, and through which event. */
+export interface StageReached {
+  stage: Stage;
+  atMs: number;
+  position: number;
+  eventId: string;
+  /** The kind of fact that reached it (for a lower stage implied by a higher one: that fact). */
+  via: AnalyticsFact['kind'];
+}
+
+const earlier = (a: AnalyticsFact | undefined, b: AnalyticsFact | undefined) => (!a ? b : !b ? a : byTime(a, b) <= 0 ? a : b);
+
+/**
+ * A person's stage history from their facts alone (any order; facts of other people must not be given).
+ *
+ * Each stage is reached by the first fact that makes its rule true, so the history up to a date depends only
+ * on the facts up to that date. It is a ladder: reaching a stage reaches every lower stage not reached yet at
+ * the same moment (a spin-off initiator is a bearer without having attended anything, and counts as a
+ * participant from then on), so "at stage k on day D" is simply the highest stage reached by D.
+ * Stage 0 is the registration; people without one (history imported partly) start at their first fact.
+ */
+export function stageHistory(facts: readonly AnalyticsFact[], rules: LadderRuleSet): StageReached[] {
+  const sorted = [...facts].sort(byTime);
+  const raw: (AnalyticsFact | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
+  const occasionDays: number[] = [];
+  const seenDays = new Set<string>();
+  const roleGroups = new Set<string>();
+  const reach = (stage: Stage, fact: AnalyticsFact) => {
+    if (!raw[stage]) raw[stage] = fact;
+  };
+
+  for (const fact of sorted) {
+    switch (fact.kind) {
+      case 'person_registered':
+        reach(0, fact);
+        break;
+      case 'attended':
+        if (rules.participant.attendedMeeting) reach(1, fact);
+        break;
+      case 'role_accepted':
+        if (rules.participant.acceptedRole) reach(1, fact);
+        break;
+      case 'role_started':
+        if (rules.bearer.matchStarted) {
+          reach(3, fact);
+          addRoleGroup(fact);
+        }
+        break;
+      case 'spinoff_role':
+        if (rules.bearer.spinOffRoles.includes(fact.detail ?? '')) {
+          reach(3, fact);
+          addRoleGroup(fact);
+        }
+        break;
+      case 'meeting_held_by_proposer':
+        if (rules.planner.proposedMeetingHeld) reach(4, fact);
+        break;
+      case 'spinoff_launched_by_initiator':
+        if (rules.planner.initiatedSpinOffLaunched) reach(4, fact);
+        break;
+      case 'coordinates':
+        if (rules.connector.representsOrganisation) reach(5, fact);
+        break;
+    }
+    if (fact.kind === 'attended' || fact.kind === 'hours_logged') addOccasion(fact);
+  }
+
+  function addRoleGroup(fact: AnalyticsFact) {
+    if (fact.groupId) roleGroups.add(fact.groupId);
+    if (roleGroups.size >= rules.connector.distinctOrganisationsOrProjects) reach(5, fact);
+  }
+  function addOccasion(fact: AnalyticsFact) {
+    const day = tokyoDay(fact.atMs);
+    if (seenDays.has(day)) return;
+    seenDays.add(day);
+    occasionDays.push(fact.atMs);
+    // Facts come in time order, so the window ending at this occasion holds the latest distinct days.
+    const windowStart = fact.atMs - rules.regular.withinDays * DAY_MS;
+    let inWindow = 0;
+    for (let i = occasionDays.length - 1; i >= 0 && occasionDays[i] > windowStart; i--) inWindow++;
+    if (inWindow >= rules.regular.occasions) reach(2, fact);
+  }
+
+  // The ladder: a stage is reached no later than any higher stage.
+  const history: StageReached[] = [];
+  let implied: AnalyticsFact | undefined;
+  for (let stage = 5; stage >= 0; stage--) {
+    implied = earlier(raw[stage], implied);
+    if (implied && (stage > 0 || raw[0])) history.push({ stage: stage as Stage, atMs: implied.atMs, position: implied.position, eventId: implied.eventId, via: implied.kind });
+  }
+  return history.reverse();
+}
+
+/** The highest stage reached by `asOfMs` (-1 when none, e.g. not registered yet). */
+export function stageAsOf(history: readonly StageReached[], asOfMs: number): number {
+  let stage = -1;
+  for (const reached of history) if (reached.atMs <= asOfMs && reached.stage > stage) stage = reached.stage;
+  return stage;
+}
+
+/** Groups facts about people by person: the input of `stageHistory` for everyone at once. */
+export function personFacts(facts: readonly AnalyticsFact[]): Map<string, AnalyticsFact[]> {
+  const byPerson = new Map<string, AnalyticsFact[]>();
+  for (const fact of facts) {
+    if (!fact.personId) continue;
+    let list = byPerson.get(fact.personId);
+    if (!list) byPerson.set(fact.personId, (list = []));
+    list.push(fact);
+  }
+  return byPerson;
+}
