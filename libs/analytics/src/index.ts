@@ -5,3 +5,4 @@ export * from './ladder/ladder-rules';
 export * from './ladder/stage-history';
 export * from './indicators/indicators';
 export * from './export/indicator-rows';
+export * from './generated/generated-history';

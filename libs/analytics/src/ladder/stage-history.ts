@@ -21,13 +21,13 @@ const earlier = (a: AnalyticsFact | undefined, b: AnalyticsFact | undefined) => 
  * on the facts up to that date. It is a ladder: reaching a stage reaches every lower stage not reached yet at
  * the same moment (a spin-off initiator is a bearer without having attended anything, and counts as a
  * participant from then on), so "at stage k on day D" is simply the highest stage reached by D.
- * Stage 0 is the registration; people without one (history imported partly) start at their first fact.
+ * Stage 0 is the registration; someone without one (a history imported in part) is at stage 0 from their
+ * first fact, so the people who reached each stage are always nested sets.
  */
 export function stageHistory(facts: readonly AnalyticsFact[], rules: LadderRuleSet): StageReached[] {
   const sorted = [...facts].sort(byTime);
   const raw: (AnalyticsFact | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
-  const occasionDays: number[] = [];
-  const seenDays = new Set<string>();
+  const latestOnDay = new Map<string, number>();
   const roleGroups = new Set<string>();
   const reach = (stage: Stage, fact: AnalyticsFact) => {
     if (!raw[stage]) raw[stage] = fact;
@@ -74,14 +74,15 @@ export function stageHistory(facts: readonly AnalyticsFact[], rules: LadderRuleS
     if (roleGroups.size >= rules.connector.distinctOrganisationsOrProjects) reach(5, fact);
   }
   function addOccasion(fact: AnalyticsFact) {
+    // A day counts while any of its occasions is inside the window; facts come in time order, so keeping each
+    // day's latest occasion is enough. Only a new day can complete the rule (the window only moves forward).
     const day = tokyoDay(fact.atMs);
-    if (seenDays.has(day)) return;
-    seenDays.add(day);
-    occasionDays.push(fact.atMs);
-    // Facts come in time order, so the window ending at this occasion holds the latest distinct days.
+    const isNewDay = !latestOnDay.has(day);
+    latestOnDay.set(day, fact.atMs);
+    if (!isNewDay) return;
     const windowStart = fact.atMs - rules.regular.withinDays * DAY_MS;
     let inWindow = 0;
-    for (let i = occasionDays.length - 1; i >= 0 && occasionDays[i] > windowStart; i--) inWindow++;
+    for (const atMs of latestOnDay.values()) if (atMs > windowStart) inWindow++;
     if (inWindow >= rules.regular.occasions) reach(2, fact);
   }
 
@@ -90,7 +91,7 @@ export function stageHistory(facts: readonly AnalyticsFact[], rules: LadderRuleS
   let implied: AnalyticsFact | undefined;
   for (let stage = 5; stage >= 0; stage--) {
     implied = earlier(raw[stage], implied);
-    if (implied && (stage > 0 || raw[0])) history.push({ stage: stage as Stage, atMs: implied.atMs, position: implied.position, eventId: implied.eventId, via: implied.kind });
+    if (implied) history.push({ stage: stage as Stage, atMs: implied.atMs, position: implied.position, eventId: implied.eventId, via: implied.kind });
   }
   return history.reverse();
 }

@@ -1,0 +1,95 @@
+import type Database from 'better-sqlite3';
+import {
+  IndicatorQuery,
+  Indicators,
+  LadderRuleSet,
+  STAGES,
+  Stage,
+  StageCounts,
+  StageReached,
+  computeIndicators,
+  monthEndMs,
+} from '@tsunagi/analytics';
+import { factFromRow, FactRow } from './analytics.rows';
+
+export interface FunnelMonth {
+  month: string;
+  /** People who had reached each stage by the month's end (or `asOf`, if earlier): a cumulative funnel. */
+  reached: StageCounts;
+  /** People whose highest stage then was this one. */
+  atStage: StageCounts;
+}
+
+/**
+ * Reads over the analytics read model. Every read takes an `asOf` and sees only facts and stage changes up to
+ * it; the read model itself always holds everything, so one model answers every date.
+ */
+export class AnalyticsQueries {
+  private readonly statements: {
+    factsUpTo: Database.Statement<[number], FactRow>;
+    stagesUpTo: Database.Statement<[number], StageRow>;
+    reachedCity: Database.Statement<[number], { stage: number; n: number }>;
+    reachedWard: Database.Statement<[string, number], { stage: number; n: number }>;
+  };
+
+  constructor(private readonly db: Database.Database) {
+    this.statements = {
+      factsUpTo: db.prepare('SELECT * FROM analytics_facts WHERE at_ms <= ?'),
+      stagesUpTo: db.prepare('SELECT * FROM analytics_stages WHERE at_ms <= ?'),
+      reachedCity: db.prepare('SELECT stage, count(*) AS n FROM analytics_stages WHERE at_ms <= ? GROUP BY stage'),
+      reachedWard: db.prepare('SELECT stage, count(*) AS n FROM analytics_stages WHERE ward = ? AND at_ms <= ? GROUP BY stage'),
+    };
+  }
+
+  /** Every indicator for a slice and period, as of a date. */
+  indicators(query: IndicatorQuery, rules: LadderRuleSet): Indicators {
+    const facts = this.statements.factsUpTo.all(query.asOfMs).map(factFromRow);
+    return computeIndicators(facts, query, rules, this.histories(query.asOfMs));
+  }
+
+  /** The same indicators for each month in the period, each as of the month's end (or `asOf`, if earlier). */
+  indicatorsByMonth(query: IndicatorQuery, months: readonly string[], rules: LadderRuleSet): { month: string; indicators: Indicators }[] {
+    const facts = this.statements.factsUpTo.all(query.asOfMs).map(factFromRow);
+    const histories = this.histories(query.asOfMs);
+    return months.map((month) => {
+      const fromMs = Math.max(query.fromMs, Date.parse(`${month}-01T00:00:00+09:00`));
+      const toMs = Math.min(query.toMs, monthEndMs(month));
+      const asOfMs = Math.min(query.asOfMs, monthEndMs(month));
+      return { month, indicators: computeIndicators(facts, { ...query, fromMs, toMs, asOfMs }, rules, histories) };
+    });
+  }
+
+  /** The ladder funnel per month: answered from the stage index alone, so it stays fast on a large city. */
+  funnel(months: readonly string[], asOfMs: number, ward?: string): FunnelMonth[] {
+    return months.map((month) => {
+      const at = Math.min(asOfMs, monthEndMs(month));
+      const rows = ward === undefined ? this.statements.reachedCity.all(at) : this.statements.reachedWard.all(ward, at);
+      const reached = Object.fromEntries(STAGES.map((s) => [s.key, 0])) as StageCounts;
+      for (const row of rows) reached[STAGES[row.stage].key] = row.n;
+      // Reaching a stage reaches every lower one, so the sets are nested and "at stage k" is a difference.
+      const atStage = Object.fromEntries(STAGES.map((s, i) => [s.key, reached[s.key] - (i + 1 < STAGES.length ? reached[STAGES[i + 1].key] : 0)])) as StageCounts;
+      return { month, reached, atStage };
+    });
+  }
+
+  private histories(asOfMs: number): Map<string, StageReached[]> {
+    const histories = new Map<string, StageReached[]>();
+    for (const row of this.statements.stagesUpTo.iterate(asOfMs)) {
+      let history = histories.get(row.person_id);
+      if (!history) histories.set(row.person_id, (history = []));
+      history.push({ stage: row.stage as Stage, atMs: row.at_ms, position: row.position, eventId: row.event_id, via: row.via as StageReached['via'] });
+    }
+    for (const history of histories.values()) history.sort((a, b) => a.stage - b.stage);
+    return histories;
+  }
+}
+
+interface StageRow {
+  person_id: string;
+  stage: number;
+  ward: string | null;
+  at_ms: number;
+  position: number;
+  event_id: string;
+  via: string;
+}
