@@ -6,3 +6,4 @@ export * from './ladder/stage-history';
 export * from './indicators/indicators';
 export * from './export/indicator-rows';
 export * from './generated/generated-history';
+export * from './export/period';

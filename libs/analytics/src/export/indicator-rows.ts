@@ -94,3 +94,12 @@ export function indicatorsCsv(rows: readonly (IndicatorRow & { suppressed?: bool
   }
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
+
+/** The CSV export of indicators for one or more periods, with small counts suppressed. */
+export function indicatorsCsvExport(
+  periods: readonly { period: string; indicators: Indicators }[],
+  context: { ward?: string; asOf: string; ruleSet: string; language: 'ja' | 'en'; minCount: number },
+): string {
+  const rows = periods.flatMap(({ period, indicators }) => indicatorRows(period, indicators));
+  return indicatorsCsv(suppressSmallCounts(rows, context.minCount), context);
+}

@@ -97,6 +97,13 @@ export class AppConfig {
   @Max(3_600_000)
   NOTIFY_BACKOFF_MS = 5_000;
 
+  /** Analysts' exports leave out any count (and any share or median resting on a count) from 1 to this minus 1. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  ANALYTICS_MIN_COUNT = 3;
+
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 

@@ -79,7 +79,10 @@ export class AnalyticsProjection implements Projection {
       CREATE TABLE IF NOT EXISTS analytics_matches (match_id TEXT PRIMARY KEY, opportunity_id TEXT NOT NULL, person_id TEXT) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS analytics_meetings (meeting_id TEXT PRIMARY KEY, sdc TEXT NOT NULL, proposer_person_id TEXT) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS analytics_spinoffs (spinoff_id TEXT PRIMARY KEY, ward TEXT NOT NULL, initiators TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS analytics_rule_set (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), rules TEXT NOT NULL);
     `);
+    // The rules the stage rows were computed with, so every answer can name them (the version guarantees they match).
+    db.prepare('INSERT OR REPLACE INTO analytics_rule_set (singleton, rules) VALUES (1, ?)').run(JSON.stringify(this.rules));
     const s = (sql: string) => db.prepare(sql);
     this.statements = {
       insertFact: s(`INSERT OR IGNORE INTO analytics_facts (event_id, kind, person_id, position, at_ms, subject_id, group_id, ward, detail)
@@ -115,7 +118,7 @@ export class AnalyticsProjection implements Projection {
   }
 
   tearDown(db: Database.Database): void {
-    for (const table of ['analytics_facts', 'analytics_stages', 'analytics_opportunities', 'analytics_matches', 'analytics_meetings', 'analytics_spinoffs']) db.exec(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of ['analytics_rule_set', 'analytics_facts', 'analytics_stages', 'analytics_opportunities', 'analytics_matches', 'analytics_meetings', 'analytics_spinoffs']) db.exec(`DROP TABLE IF EXISTS ${table}`);
   }
 
   apply(event: RecordedEvent): void {

@@ -41,6 +41,12 @@ export class AnalyticsQueries {
     };
   }
 
+  /** The rule set the read model was built with (undefined before the projection first ran). */
+  ruleSet(): LadderRuleSet | undefined {
+    const row = this.db.prepare('SELECT rules FROM analytics_rule_set WHERE singleton = 1').get() as { rules: string } | undefined;
+    return row && (JSON.parse(row.rules) as LadderRuleSet);
+  }
+
   /** Every indicator for a slice and period, as of a date. */
   indicators(query: IndicatorQuery, rules: LadderRuleSet): Indicators {
     const facts = this.statements.factsUpTo.all(query.asOfMs).map(factFromRow);
