@@ -8,7 +8,7 @@
  * 2. Latencies on the rebuilt model, printed as notes: p95 of the ward × month funnel (a random ward, twelve
  *    months; goal < 50 ms) and of every indicator citywide as of a day a year before the end (goal < 1 s).
  */
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_LADDER_RULES, generateHistory, monthsBetween } from '../libs/analytics/src';
 import { WARDS } from '../libs/domain/src/wards';
@@ -102,7 +102,8 @@ async function rebuild(store: SqliteEventStore, path: string, expected: number):
 }
 
 async function queries(ctx: BenchContext, store: SqliteEventStore, path: string, endMs: number): Promise<void> {
-  await rebuild(store, path, await store.headPosition());
+  // The last rebuild round left a complete model at `path`; without those rounds, build one.
+  if (!existsSync(path)) await rebuild(store, path, await store.headPosition());
   const db = openReadModelDatabase(path);
   const read = new AnalyticsQueries(db);
   const random = seededRandom(7);

@@ -33,8 +33,9 @@ function rulesFingerprint(rules: LadderRuleSet): number {
  * history under the rule set in force (`analytics_stages`). Indicators for any date are answered by filtering
  * on time, so "as of D" is what a rebuild from the events up to D gives (proven by the property test).
  *
- * Facts are keyed by (event, kind, person), so replaying an event adds nothing; the lookups keep the first value
- * of each key; the stage rows of a person are recomputed from all their facts whenever they get a new one.
+ * Events come in position order and the last position applied is kept with the model, so replaying an event adds
+ * nothing; the lookups keep the first value of each key; a person's stage rows are recomputed from all their facts
+ * when new facts may change them.
  */
 export class AnalyticsProjection implements Projection {
   readonly name = 'analytics';
@@ -58,11 +59,13 @@ export class AnalyticsProjection implements Projection {
         subject_id TEXT,
         group_id   TEXT,
         ward       TEXT,
-        detail     TEXT,
-        PRIMARY KEY (event_id, kind, person_id)
-      ) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS analytics_facts_time ON analytics_facts (at_ms);
+        detail     TEXT
+      );
+      -- No index on time: an as-of question reads most facts anyway, and every index costs the rebuild.
       CREATE INDEX IF NOT EXISTS analytics_facts_person ON analytics_facts (person_id, at_ms);
+      -- Events are applied in position order: the last one applied guards against applying any twice.
+      CREATE TABLE IF NOT EXISTS analytics_applied (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), position INTEGER NOT NULL);
+      INSERT OR IGNORE INTO analytics_applied VALUES (1, 0);
       CREATE TABLE IF NOT EXISTS analytics_stages (
         person_id  TEXT NOT NULL,
         stage      INTEGER NOT NULL,
@@ -85,11 +88,14 @@ export class AnalyticsProjection implements Projection {
     db.prepare('INSERT OR REPLACE INTO analytics_rule_set (singleton, rules) VALUES (1, ?)').run(JSON.stringify(this.rules));
     const s = (sql: string) => db.prepare(sql);
     this.statements = {
-      insertFact: s(`INSERT OR IGNORE INTO analytics_facts (event_id, kind, person_id, position, at_ms, subject_id, group_id, ward, detail)
+      applied: s(`SELECT position FROM analytics_applied WHERE singleton = 1`),
+      setApplied: s(`UPDATE analytics_applied SET position = ? WHERE singleton = 1`),
+      insertFact: s(`INSERT INTO analytics_facts (event_id, kind, person_id, position, at_ms, subject_id, group_id, ward, detail)
                      VALUES (@eventId, @kind, @personId, @position, @atMs, @subjectId, @groupId, @ward, @detail)`),
       personFacts: s(`SELECT * FROM analytics_facts WHERE person_id = ?`),
-      deleteStages: s(`DELETE FROM analytics_stages WHERE person_id = ?`),
-      insertStage: s(`INSERT INTO analytics_stages (person_id, stage, ward, at_ms, position, event_id, via) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      stagesOf: s(`SELECT * FROM analytics_stages WHERE person_id = ?`),
+      deleteStage: s(`DELETE FROM analytics_stages WHERE person_id = ? AND stage = ?`),
+      upsertStage: s(`INSERT OR REPLACE INTO analytics_stages (person_id, stage, ward, at_ms, position, event_id, via) VALUES (?, ?, ?, ?, ?, ?, ?)`),
       getOpportunity: s(`SELECT organisation_id AS organisationId, ward, kind FROM analytics_opportunities WHERE opportunity_id = ?`),
       putOpportunity: s(`INSERT OR IGNORE INTO analytics_opportunities VALUES (?, ?, ?, ?)`),
       getMatch: s(`SELECT opportunity_id AS opportunityId, person_id AS personId FROM analytics_matches WHERE match_id = ?`),
@@ -118,33 +124,74 @@ export class AnalyticsProjection implements Projection {
   }
 
   tearDown(db: Database.Database): void {
-    for (const table of ['analytics_rule_set', 'analytics_facts', 'analytics_stages', 'analytics_opportunities', 'analytics_matches', 'analytics_meetings', 'analytics_spinoffs']) db.exec(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of ['analytics_applied', 'analytics_rule_set', 'analytics_facts', 'analytics_stages', 'analytics_opportunities', 'analytics_matches', 'analytics_meetings', 'analytics_spinoffs']) db.exec(`DROP TABLE IF EXISTS ${table}`);
   }
 
   apply(event: RecordedEvent): void {
     this.applyBatch([event]);
   }
 
-  /** Facts first, then each touched person's stages once per batch: a rebuild recomputes a person per batch, not per event. */
+  /** Facts first, then each touched person's stages once per batch: a rebuild restages a person per batch, not per event. */
   applyBatch(events: readonly RecordedEvent[]): void {
-    const touched = new Set<string>();
+    const touched = new Map<string, AnalyticsFact[]>();
+    let applied = (this.statements.applied.get() as { position: number }).position;
     for (const event of events) {
+      if (event.position <= applied) continue; // replayed: already in the model
+      applied = event.position;
       for (const fact of factsOf(event, this.lookups)) {
         this.statements.insertFact.run(toRow(fact));
-        if (fact.personId && PERSON_FACT_KINDS.includes(fact.kind)) touched.add(fact.personId);
+        if (!fact.personId || !PERSON_FACT_KINDS.includes(fact.kind)) continue;
+        const list = touched.get(fact.personId);
+        if (list) list.push(fact);
+        else touched.set(fact.personId, [fact]);
       }
     }
-    for (const personId of touched) this.restage(personId);
+    for (const [personId, added] of touched) this.restage(personId, added);
+    this.statements.setApplied.run(applied);
   }
 
-  private restage(personId: string): void {
+  /**
+   * Recomputes a person's stages from all their facts, unless the new facts cannot change them: a fact only
+   * matters to the stages its kind can reach, and a stage already reached before the fact keeps its time and
+   * event (each stage is reached by the *first* fact that makes its rule true). In a history that arrives in time
+   * order, that skips almost every fact of the most active people, whose full reload would be the costliest.
+   */
+  private restage(personId: string, added: readonly AnalyticsFact[]): void {
+    const current = this.statements.stagesOf.all(personId) as { stage: number; at_ms: number; position: number; event_id: string; via: string; ward: string | null }[];
+    const reached = new Map(current.map((row) => [row.stage, row]));
+    const changesNothing = (fact: AnalyticsFact) =>
+      fact.kind !== 'person_registered' &&
+      STAGES_A_FACT_CAN_REACH[fact.kind].every((stage) => {
+        const row = reached.get(stage);
+        return row !== undefined && (row.at_ms < fact.atMs || (row.at_ms === fact.atMs && row.position < fact.position));
+      });
+    if (added.every(changesNothing)) return;
+
     const facts = (this.statements.personFacts.all(personId) as FactRow[]).map(factFromRow);
     const ward = facts.find((f) => f.kind === 'person_registered')?.ward ?? null;
     const history: StageReached[] = stageHistory(facts, this.rules);
-    this.statements.deleteStages.run(personId);
-    for (const r of history) this.statements.insertStage.run(personId, r.stage, ward, r.atMs, r.position, r.eventId, r.via);
+    for (const r of history) {
+      const row = reached.get(r.stage);
+      reached.delete(r.stage);
+      if (row && row.at_ms === r.atMs && row.position === r.position && row.event_id === r.eventId && row.via === r.via && row.ward === ward) continue;
+      this.statements.upsertStage.run(personId, r.stage, ward, r.atMs, r.position, r.eventId, r.via);
+    }
+    for (const stage of reached.keys()) this.statements.deleteStage.run(personId, stage);
   }
 }
+
+/** The stages whose rule reads a kind of fact (directly; lower stages follow through the ladder). */
+const STAGES_A_FACT_CAN_REACH: Record<string, readonly number[]> = {
+  person_registered: [0],
+  attended: [1, 2],
+  role_accepted: [1],
+  hours_logged: [2],
+  role_started: [3, 5],
+  spinoff_role: [3, 5],
+  meeting_held_by_proposer: [4],
+  spinoff_launched_by_initiator: [4],
+  coordinates: [5],
+};
 
 function toRow(fact: AnalyticsFact) {
   return {
