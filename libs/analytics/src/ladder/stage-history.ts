@@ -33,38 +33,23 @@ export function stageHistory(facts: readonly AnalyticsFact[], rules: LadderRuleS
     if (!raw[stage]) raw[stage] = fact;
   };
 
+  // Facts that reach a stage by themselves, when the rule set counts them.
+  const reachesAlone: Partial<Record<AnalyticsFact['kind'], [Stage, boolean]>> = {
+    person_registered: [0, true],
+    attended: [1, rules.participant.attendedMeeting],
+    role_accepted: [1, rules.participant.acceptedRole],
+    meeting_held_by_proposer: [4, rules.planner.proposedMeetingHeld],
+    spinoff_launched_by_initiator: [4, rules.planner.initiatedSpinOffLaunched],
+    coordinates: [5, rules.connector.representsOrganisation],
+  };
   for (const fact of sorted) {
-    switch (fact.kind) {
-      case 'person_registered':
-        reach(0, fact);
-        break;
-      case 'attended':
-        if (rules.participant.attendedMeeting) reach(1, fact);
-        break;
-      case 'role_accepted':
-        if (rules.participant.acceptedRole) reach(1, fact);
-        break;
-      case 'role_started':
-        if (rules.bearer.matchStarted) {
-          reach(3, fact);
-          addRoleGroup(fact);
-        }
-        break;
-      case 'spinoff_role':
-        if (rules.bearer.spinOffRoles.includes(fact.detail ?? '')) {
-          reach(3, fact);
-          addRoleGroup(fact);
-        }
-        break;
-      case 'meeting_held_by_proposer':
-        if (rules.planner.proposedMeetingHeld) reach(4, fact);
-        break;
-      case 'spinoff_launched_by_initiator':
-        if (rules.planner.initiatedSpinOffLaunched) reach(4, fact);
-        break;
-      case 'coordinates':
-        if (rules.connector.representsOrganisation) reach(5, fact);
-        break;
+    const alone = reachesAlone[fact.kind];
+    if (alone?.[1]) reach(alone[0], fact);
+    // A role counts when the rules name it: a started match, or a spin-off role in the named list.
+    const role = fact.kind === 'role_started' ? rules.bearer.matchStarted : fact.kind === 'spinoff_role' && rules.bearer.spinOffRoles.includes(fact.detail ?? '');
+    if (role) {
+      reach(3, fact);
+      addRoleGroup(fact);
     }
     if (fact.kind === 'attended' || fact.kind === 'hours_logged') addOccasion(fact);
   }
