@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import {
+  AnalyticsFact,
+  FactKind,
   IndicatorQuery,
   Indicators,
   LadderRuleSet,
@@ -10,7 +12,7 @@ import {
   computeIndicators,
   monthEndMs,
 } from '@tsunagi/analytics';
-import { factFromRow, FactRow } from './analytics.rows';
+import { factOf } from './analytics.rows';
 
 export interface FunnelMonth {
   month: string;
@@ -26,16 +28,17 @@ export interface FunnelMonth {
  */
 export class AnalyticsQueries {
   private readonly statements: {
-    factsUpTo: Database.Statement<[number], FactRow>;
-    stagesUpTo: Database.Statement<[number], StageRow>;
+    factsUpTo: Database.Statement<[number], unknown[]>;
+    stagesUpTo: Database.Statement<[number], unknown[]>;
     reachedCity: Database.Statement<[number], { stage: number; n: number }>;
     reachedWard: Database.Statement<[string, number], { stage: number; n: number }>;
   };
 
   constructor(private readonly db: Database.Database) {
     this.statements = {
-      factsUpTo: db.prepare('SELECT * FROM analytics_facts WHERE at_ms <= ?'),
-      stagesUpTo: db.prepare('SELECT * FROM analytics_stages WHERE at_ms <= ?'),
+      // Arrays, not objects, and no event ids (no indicator shows one): loading rows is most of an as-of answer.
+      factsUpTo: db.prepare<[number], unknown[]>('SELECT position, at_ms, kind, person_id, subject_id, group_id, ward, detail FROM analytics_facts WHERE at_ms <= ?').raw(),
+      stagesUpTo: db.prepare<[number], unknown[]>('SELECT person_id, stage, at_ms, position, via FROM analytics_stages WHERE at_ms <= ?').raw(),
       reachedCity: db.prepare('SELECT stage, count(*) AS n FROM analytics_stages WHERE at_ms <= ? GROUP BY stage'),
       reachedWard: db.prepare('SELECT stage, count(*) AS n FROM analytics_stages WHERE ward = ? AND at_ms <= ? GROUP BY stage'),
     };
@@ -49,13 +52,13 @@ export class AnalyticsQueries {
 
   /** Every indicator for a slice and period, as of a date. */
   indicators(query: IndicatorQuery, rules: LadderRuleSet): Indicators {
-    const facts = this.statements.factsUpTo.all(query.asOfMs).map(factFromRow);
+    const facts = this.factsUpTo(query.asOfMs);
     return computeIndicators(facts, query, rules, this.histories(query.asOfMs));
   }
 
   /** The same indicators for each month in the period, each as of the month's end (or `asOf`, if earlier). */
   indicatorsByMonth(query: IndicatorQuery, months: readonly string[], rules: LadderRuleSet): { month: string; indicators: Indicators }[] {
-    const facts = this.statements.factsUpTo.all(query.asOfMs).map(factFromRow);
+    const facts = this.factsUpTo(query.asOfMs);
     const histories = this.histories(query.asOfMs);
     return months.map((month) => {
       const fromMs = Math.max(query.fromMs, Date.parse(`${month}-01T00:00:00+09:00`));
@@ -78,24 +81,19 @@ export class AnalyticsQueries {
     });
   }
 
+  private factsUpTo(asOfMs: number): AnalyticsFact[] {
+    const rows = this.statements.factsUpTo.all(asOfMs) as [number, number, FactKind, string, string | null, string | null, string | null, string | null][];
+    return rows.map(([position, atMs, kind, personId, subjectId, groupId, ward, detail]) => factOf(position, '', atMs, kind, personId, subjectId, groupId, ward, detail));
+  }
+
   private histories(asOfMs: number): Map<string, StageReached[]> {
     const histories = new Map<string, StageReached[]>();
-    for (const row of this.statements.stagesUpTo.iterate(asOfMs)) {
-      let history = histories.get(row.person_id);
-      if (!history) histories.set(row.person_id, (history = []));
-      history.push({ stage: row.stage as Stage, atMs: row.at_ms, position: row.position, eventId: row.event_id, via: row.via as StageReached['via'] });
+    for (const [personId, stage, atMs, position, via] of this.statements.stagesUpTo.iterate(asOfMs) as IterableIterator<[string, Stage, number, number, StageReached['via']]>) {
+      let history = histories.get(personId);
+      if (!history) histories.set(personId, (history = []));
+      history.push({ stage, atMs, position, eventId: '', via });
     }
     for (const history of histories.values()) history.sort((a, b) => a.stage - b.stage);
     return histories;
   }
-}
-
-interface StageRow {
-  person_id: string;
-  stage: number;
-  ward: string | null;
-  at_ms: number;
-  position: number;
-  event_id: string;
-  via: string;
 }

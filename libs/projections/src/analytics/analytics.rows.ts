@@ -13,13 +13,28 @@ export interface FactRow {
   detail: string | null;
 }
 
-/** The row back as the fact it was made from (empty and NULL columns are absent fields). */
-export function factFromRow(row: FactRow): AnalyticsFact {
-  const fact: AnalyticsFact = { position: row.position, eventId: row.event_id, atMs: row.at_ms, kind: row.kind as FactKind };
-  if (row.person_id) fact.personId = row.person_id;
-  if (row.subject_id !== null) fact.subjectId = row.subject_id;
-  if (row.group_id !== null) fact.groupId = row.group_id;
-  if (row.ward !== null) fact.ward = row.ward;
-  if (row.detail !== null) fact.detail = row.detail;
+/** A fact from its columns: empty and NULL columns are absent fields. */
+export function factOf(
+  position: number,
+  eventId: string,
+  atMs: number,
+  kind: FactKind,
+  personId: string,
+  subjectId: string | null,
+  groupId: string | null,
+  ward: string | null,
+  detail: string | null,
+): AnalyticsFact {
+  const fact: AnalyticsFact = { position, eventId, atMs, kind };
+  if (personId) fact.personId = personId;
+  if (subjectId !== null) fact.subjectId = subjectId;
+  if (groupId !== null) fact.groupId = groupId;
+  if (ward !== null) fact.ward = ward;
+  if (detail !== null) fact.detail = detail;
   return fact;
+}
+
+/** The row back as the fact it was made from. */
+export function factFromRow(row: FactRow): AnalyticsFact {
+  return factOf(row.position, row.event_id, row.at_ms, row.kind as FactKind, row.person_id, row.subject_id, row.group_id, row.ward, row.detail);
 }
