@@ -59,10 +59,11 @@ export class AnalyticsProjection implements Projection {
         subject_id TEXT,
         group_id   TEXT,
         ward       TEXT,
-        detail     TEXT
-      );
-      -- No index on time: an as-of question reads most facts anyway, and every index costs the rebuild.
-      CREATE INDEX IF NOT EXISTS analytics_facts_person ON analytics_facts (person_id, at_ms);
+        detail     TEXT,
+        PRIMARY KEY (person_id, position, kind)
+      ) WITHOUT ROWID;
+      -- Clustered by person (a restage reads one person's facts) and no index on time: an as-of question reads
+      -- most facts anyway, and every index costs the rebuild.
       -- Events are applied in position order: the last one applied guards against applying any twice.
       CREATE TABLE IF NOT EXISTS analytics_applied (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), position INTEGER NOT NULL);
       INSERT OR IGNORE INTO analytics_applied VALUES (1, 0);
@@ -108,18 +109,25 @@ export class AnalyticsProjection implements Projection {
     const st = this.statements;
     const orUndefined = <T extends object>(row: T | undefined): T | undefined =>
       row && (Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v ?? undefined])) as T);
-    this.lookups = {
-      opportunity: (id) => st.getOpportunity.get(id) as OpportunityRef | undefined,
-      putOpportunity: (id, r) => void st.putOpportunity.run(id, r.organisationId, r.ward, r.kind),
-      match: (id) => orUndefined(st.getMatch.get(id) as MatchRef | undefined),
-      putMatch: (id, r) => void st.putMatch.run(id, r.opportunityId, r.personId ?? null),
-      meeting: (id) => orUndefined(st.getMeeting.get(id) as MeetingRef | undefined),
-      putMeeting: (id, r) => void st.putMeeting.run(id, r.sdc, r.proposerPersonId ?? null),
-      spinOff: (id) => {
+    const opportunity = remembered((id) => st.getOpportunity.get(id) as OpportunityRef | undefined, (id, r: OpportunityRef) => st.putOpportunity.run(id, r.organisationId, r.ward, r.kind));
+    const match = remembered((id) => orUndefined(st.getMatch.get(id) as MatchRef | undefined), (id, r: MatchRef) => st.putMatch.run(id, r.opportunityId, r.personId ?? null));
+    const meeting = remembered((id) => orUndefined(st.getMeeting.get(id) as MeetingRef | undefined), (id, r: MeetingRef) => st.putMeeting.run(id, r.sdc, r.proposerPersonId ?? null));
+    const spinOff = remembered(
+      (id) => {
         const row = st.getSpinOff.get(id) as { ward: string; initiators: string } | undefined;
         return row && ({ ward: row.ward, initiators: JSON.parse(row.initiators) } as SpinOffRef);
       },
-      putSpinOff: (id, r) => void st.putSpinOff.run(id, r.ward, JSON.stringify(r.initiators)),
+      (id, r: SpinOffRef) => st.putSpinOff.run(id, r.ward, JSON.stringify(r.initiators)),
+    );
+    this.lookups = {
+      opportunity: opportunity.get,
+      putOpportunity: opportunity.put,
+      match: match.get,
+      putMatch: match.put,
+      meeting: meeting.get,
+      putMeeting: meeting.put,
+      spinOff: spinOff.get,
+      putSpinOff: spinOff.put,
     };
   }
 
@@ -192,6 +200,29 @@ const STAGES_A_FACT_CAN_REACH: Record<string, readonly number[]> = {
   spinoff_launched_by_initiator: [4],
   coordinates: [5],
 };
+
+/**
+ * A lookup table with its recent values in memory. Values never change once written (the first one wins), so
+ * a remembered value is the stored one, or the one a rolled-back batch's replay stores again.
+ */
+function remembered<T>(load: (id: string) => T | undefined, store: (id: string, value: T) => unknown, limit = 100_000) {
+  const memory = new Map<string, T>();
+  const remember = (id: string, value: T) => {
+    if (memory.size >= limit) memory.clear(); // bounded: the oldest are the least likely to be asked for again
+    memory.set(id, value);
+  };
+  return {
+    get: (id: string): T | undefined => {
+      const known = memory.get(id);
+      if (known !== undefined) return known;
+      const loaded = load(id);
+      if (loaded !== undefined) remember(id, loaded);
+      return loaded;
+    },
+    // Always written through: a value remembered from a rolled-back batch must still reach the table on replay.
+    put: (id: string, value: T): void => void store(id, value),
+  };
+}
 
 function toRow(fact: AnalyticsFact) {
   return {
