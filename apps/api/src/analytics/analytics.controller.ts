@@ -44,9 +44,12 @@ export class AnalyticsController {
     await this.projections.ensureReflects(PROJECTION, q.minPosition);
     const answer = await this.queryBus.execute(new AnalyticsIndicatorsQuery(period, ward, q.groupBy === 'month'));
     if (q.format !== 'csv') return answer;
-    const periods = 'months' in answer ? answer.months.map((m) => ({ period: m.month, indicators: m.indicators })) : [{ period: `${period.from}/${period.to}`, indicators: answer.indicators }];
+    const periods =
+      'months' in answer
+        ? answer.months.map((m) => ({ period: m.month, asOf: m.asOf, indicators: m.indicators }))
+        : [{ period: `${period.from}/${period.to}`, asOf: period.asOf, indicators: answer.indicators }];
     const language = pickLanguage(request.headers['accept-language']);
-    const csv = indicatorsCsvExport(periods, { ward, asOf: period.asOf, ruleSet: answer.ruleSet.id, language, minCount: this.config.ANALYTICS_MIN_COUNT });
+    const csv = indicatorsCsvExport(periods, { ward, ruleSet: answer.ruleSet.id, language, minCount: this.config.ANALYTICS_MIN_COUNT });
     reply.header('content-type', 'text/csv; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="tsunagi-indicators-${ward ?? 'city'}-${period.asOf}.csv"`);
     return csv;

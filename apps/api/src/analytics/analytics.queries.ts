@@ -36,7 +36,7 @@ export class AnalyticsLadderHandler extends AnalyticsHandler implements IQueryHa
   }
 }
 
-export class AnalyticsIndicatorsQuery extends Query<AnalyticsAnswer & ({ indicators: Indicators } | { months: { month: string; indicators: Indicators }[] })> {
+export class AnalyticsIndicatorsQuery extends Query<AnalyticsAnswer & ({ indicators: Indicators } | { months: { month: string; asOf: string; indicators: Indicators }[] })> {
   constructor(
     readonly period: Period,
     readonly ward: string | undefined,

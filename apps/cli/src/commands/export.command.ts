@@ -56,9 +56,9 @@ export function exportCommand(): Command {
         const queries = new AnalyticsQueries(db);
         const query = { asOfMs: period.asOfMs, fromMs: period.fromMs, toMs: period.toMs, ward: options.ward };
         const periods = options.byMonth
-          ? queries.indicatorsByMonth(query, periodMonths(period), projection.rules).map((m) => ({ period: m.month, indicators: m.indicators }))
-          : [{ period: `${period.from}/${period.to}`, indicators: queries.indicators(query, projection.rules) }];
-        const csv = indicatorsCsvExport(periods, { ward: options.ward, asOf: period.asOf, ruleSet: projection.rules.id, language: options.lang, minCount: config.ANALYTICS_MIN_COUNT });
+          ? queries.indicatorsByMonth(query, periodMonths(period), projection.rules).map((m) => ({ period: m.month, asOf: m.asOf, indicators: m.indicators }))
+          : [{ period: `${period.from}/${period.to}`, asOf: period.asOf, indicators: queries.indicators(query, projection.rules) }];
+        const csv = indicatorsCsvExport(periods, { ward: options.ward, ruleSet: projection.rules.id, language: options.lang, minCount: config.ANALYTICS_MIN_COUNT });
         if (options.out) writeFileSync(options.out, csv);
         else process.stdout.write(csv);
       } finally {

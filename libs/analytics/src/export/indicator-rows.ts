@@ -7,6 +7,8 @@ import type { Indicators } from '../indicators/indicators';
  */
 export interface IndicatorRow {
   period: string;
+  /** The day the states (people at each stage) are as of: the period's own end when grouped by month. */
+  asOf: string;
   section: string;
   metric: string;
   breakdown: string;
@@ -15,10 +17,10 @@ export interface IndicatorRow {
   basis: number;
 }
 
-export function indicatorRows(period: string, indicators: Indicators): IndicatorRow[] {
+export function indicatorRows(period: string, asOf: string, indicators: Indicators): IndicatorRow[] {
   const rows: IndicatorRow[] = [];
-  const count = (section: string, metric: string, value: number, breakdown = '') => rows.push({ period, section, metric, breakdown, value, basis: value });
-  const share = (section: string, metric: string, value: number | null, basis: number, breakdown = '') => rows.push({ period, section, metric, breakdown, value, basis });
+  const count = (section: string, metric: string, value: number, breakdown = '') => rows.push({ period, asOf, section, metric, breakdown, value, basis: value });
+  const share = (section: string, metric: string, value: number | null, basis: number, breakdown = '') => rows.push({ period, asOf, section, metric, breakdown, value, basis });
   const { ladder, entryPoint, retention, matching, civic } = indicators;
   for (const [stage, n] of Object.entries(ladder.peopleAtStage)) count('ladder', 'people_at_stage', n, stage);
   for (const [stage, n] of Object.entries(ladder.reachedInPeriod)) count('ladder', 'reached_in_period', n, stage);
@@ -86,20 +88,20 @@ function csvField(value: string): string {
  * CSV that Excel on a Japanese PC opens correctly: UTF-8 with a byte-order mark (without it Excel reads
  * Shift_JIS), CRLF line ends, and headers in the reader's language.
  */
-export function indicatorsCsv(rows: readonly (IndicatorRow & { suppressed?: boolean })[], context: { ward?: string; asOf: string; ruleSet: string; language: 'ja' | 'en' }): string {
+export function indicatorsCsv(rows: readonly (IndicatorRow & { suppressed?: boolean })[], context: { ward?: string; ruleSet: string; language: 'ja' | 'en' }): string {
   const lines = [HEADERS[context.language].join(',')];
   for (const row of rows) {
     const value = row.suppressed ? SUPPRESSED[context.language] : row.value === null ? '' : String(row.value);
-    lines.push([row.period, context.ward ?? 'all', context.asOf, context.ruleSet, row.section, row.metric, row.breakdown, value].map(csvField).join(','));
+    lines.push([row.period, context.ward ?? 'all', row.asOf, context.ruleSet, row.section, row.metric, row.breakdown, value].map(csvField).join(','));
   }
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
 /** The CSV export of indicators for one or more periods, with small counts suppressed. */
 export function indicatorsCsvExport(
-  periods: readonly { period: string; indicators: Indicators }[],
-  context: { ward?: string; asOf: string; ruleSet: string; language: 'ja' | 'en'; minCount: number },
+  periods: readonly { period: string; asOf: string; indicators: Indicators }[],
+  context: { ward?: string; ruleSet: string; language: 'ja' | 'en'; minCount: number },
 ): string {
-  const rows = periods.flatMap(({ period, indicators }) => indicatorRows(period, indicators));
+  const rows = periods.flatMap(({ period, asOf, indicators }) => indicatorRows(period, asOf, indicators));
   return indicatorsCsv(suppressSmallCounts(rows, context.minCount), context);
 }

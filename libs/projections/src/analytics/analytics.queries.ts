@@ -11,6 +11,8 @@ import {
   StageReached,
   computeIndicators,
   monthEndMs,
+  monthStartMs,
+  tokyoDay,
 } from '@tsunagi/analytics';
 import { factOf } from './analytics.rows';
 
@@ -56,15 +58,15 @@ export class AnalyticsQueries {
     return computeIndicators(facts, query, rules, this.histories(query.asOfMs));
   }
 
-  /** The same indicators for each month in the period, each as of the month's end (or `asOf`, if earlier). */
-  indicatorsByMonth(query: IndicatorQuery, months: readonly string[], rules: LadderRuleSet): { month: string; indicators: Indicators }[] {
+  /** The same indicators for each month in the period, each as of the month's end (or `asOf`, if earlier), which it names. */
+  indicatorsByMonth(query: IndicatorQuery, months: readonly string[], rules: LadderRuleSet): { month: string; asOf: string; indicators: Indicators }[] {
     const facts = this.factsUpTo(query.asOfMs);
     const histories = this.histories(query.asOfMs);
     return months.map((month) => {
-      const fromMs = Math.max(query.fromMs, Date.parse(`${month}-01T00:00:00+09:00`));
+      const fromMs = Math.max(query.fromMs, monthStartMs(month));
       const toMs = Math.min(query.toMs, monthEndMs(month));
       const asOfMs = Math.min(query.asOfMs, monthEndMs(month));
-      return { month, indicators: computeIndicators(facts, { ...query, fromMs, toMs, asOfMs }, rules, histories) };
+      return { month, asOf: tokyoDay(asOfMs), indicators: computeIndicators(facts, { ...query, fromMs, toMs, asOfMs }, rules, histories) };
     });
   }
 
