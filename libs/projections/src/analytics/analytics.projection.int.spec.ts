@@ -7,7 +7,7 @@ import { openReadModelDatabase } from '../runner/read-model-database';
 import { AnalyticsProjection } from './analytics.projection';
 
 const START = Date.parse('2025-04-01T00:00:00+09:00');
-const TABLES = ['analytics_applied', 'analytics_facts', 'analytics_stages', 'analytics_opportunities', 'analytics_matches', 'analytics_meetings', 'analytics_spinoffs'];
+const TABLES = ['analytics_applied', 'analytics_facts', 'analytics_stages', 'analytics_stage_days', 'analytics_opportunities', 'analytics_matches', 'analytics_meetings', 'analytics_spinoffs'];
 /** Every table's rows in a canonical order (rowids are not part of the model). */
 const rows = (db: Database.Database) =>
   Object.fromEntries(TABLES.map((table) => [table, db.prepare(`SELECT * FROM ${table}`).all().map((row) => JSON.stringify(row)).sort()]));

@@ -14,6 +14,7 @@ import {
   monthStartMs,
   tokyoDay,
 } from '@tsunagi/analytics';
+import { tokyoDayNumber } from './analytics.projection';
 import { factOf } from './analytics.rows';
 
 export interface FunnelMonth {
@@ -32,8 +33,10 @@ export class AnalyticsQueries {
   private readonly statements: {
     factsUpTo: Database.Statement<[number], unknown[]>;
     stagesUpTo: Database.Statement<[number], unknown[]>;
-    reachedCity: Database.Statement<[number], { stage: number; n: number }>;
-    reachedWard: Database.Statement<[string, number], { stage: number; n: number }>;
+    daysCity: Database.Statement<[number], { stage: number; day: number; people: number }>;
+    daysWard: Database.Statement<[string, number], { stage: number; day: number; people: number }>;
+    withinCity: Database.Statement<[number, number, number], { n: number }>;
+    withinWard: Database.Statement<[string, number, number, number], { n: number }>;
   };
 
   constructor(private readonly db: Database.Database) {
@@ -41,8 +44,10 @@ export class AnalyticsQueries {
       // Arrays, not objects, and no event ids (no indicator shows one): loading rows is most of an as-of answer.
       factsUpTo: db.prepare<[number], unknown[]>('SELECT position, at_ms, kind, person_id, subject_id, group_id, ward, detail FROM analytics_facts WHERE at_ms <= ?').raw(),
       stagesUpTo: db.prepare<[number], unknown[]>('SELECT person_id, stage, at_ms, position, via FROM analytics_stages WHERE at_ms <= ?').raw(),
-      reachedCity: db.prepare('SELECT stage, count(*) AS n FROM analytics_stages WHERE at_ms <= ? GROUP BY stage'),
-      reachedWard: db.prepare('SELECT stage, count(*) AS n FROM analytics_stages WHERE ward = ? AND at_ms <= ? GROUP BY stage'),
+      daysCity: db.prepare('SELECT stage, day, sum(people) AS people FROM analytics_stage_days WHERE day < ? GROUP BY stage, day'),
+      daysWard: db.prepare('SELECT stage, day, people FROM analytics_stage_days WHERE ward = ? AND day < ?'),
+      withinCity: db.prepare('SELECT count(*) AS n FROM analytics_stages WHERE stage = ? AND at_ms BETWEEN ? AND ?'),
+      withinWard: db.prepare('SELECT count(*) AS n FROM analytics_stages WHERE ward = ? AND stage = ? AND at_ms BETWEEN ? AND ?'),
     };
   }
 
@@ -70,15 +75,26 @@ export class AnalyticsQueries {
     });
   }
 
-  /** The ladder funnel per month: answered from the stage index alone, so it stays fast on a large city. */
+  /**
+   * The ladder funnel per month, from the per-day counts: whole days before each month's end (or `asOf`) are
+   * summed from the buckets, and the last, partial day is counted exactly from the stage index.
+   */
   funnel(months: readonly string[], asOfMs: number, ward?: string): FunnelMonth[] {
-    return months.map((month) => {
-      const at = Math.min(asOfMs, monthEndMs(month));
-      const rows = ward === undefined ? this.statements.reachedCity.all(at) : this.statements.reachedWard.all(ward, at);
+    const ends = months.map((month) => Math.min(asOfMs, monthEndMs(month)));
+    const lastDay = tokyoDayNumber(Math.max(...ends));
+    const buckets = ward === undefined ? this.statements.daysCity.all(lastDay) : this.statements.daysWard.all(ward, lastDay);
+    return months.map((month, i) => {
+      const at = ends[i];
+      const day = tokyoDayNumber(at);
+      const dayStartMs = day * 86_400_000 - 9 * 3_600_000;
       const reached = Object.fromEntries(STAGES.map((s) => [s.key, 0])) as StageCounts;
-      for (const row of rows) reached[STAGES[row.stage].key] = row.n;
+      for (const b of buckets) if (b.day < day) reached[STAGES[b.stage].key] += b.people;
+      for (const s of STAGES) {
+        const within = ward === undefined ? this.statements.withinCity.get(s.stage, dayStartMs, at) : this.statements.withinWard.get(ward, s.stage, dayStartMs, at);
+        reached[s.key] += within!.n;
+      }
       // Reaching a stage reaches every lower one, so the sets are nested and "at stage k" is a difference.
-      const atStage = Object.fromEntries(STAGES.map((s, i) => [s.key, reached[s.key] - (i + 1 < STAGES.length ? reached[STAGES[i + 1].key] : 0)])) as StageCounts;
+      const atStage = Object.fromEntries(STAGES.map((s, k) => [s.key, reached[s.key] - (k + 1 < STAGES.length ? reached[STAGES[k + 1].key] : 0)])) as StageCounts;
       return { month, reached, atStage };
     });
   }
