@@ -40,13 +40,13 @@ describe('analytics through the CLI', () => {
     const bytes = readFileSync(out);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.toString('utf8').slice(1).split('\r\n');
-    expect(lines[0]).toBe('period,ward,as_of,rule_set,section,metric,breakdown,value');
+    expect(lines[0]).toBe('period,ward,as_of,rule_set,section,metric,label,breakdown,value');
     const rows = lines.slice(1, -1).map((line) => line.split(','));
     expect([...new Set(rows.map((r) => `${r[0]} ${r[2]}`))]).toEqual(['2025-10 2025-10-31', '2025-11 2025-11-30', '2025-12 2025-12-31']);
     expect(rows.every((r) => r[1] === 'nakahara')).toBe(true);
     const counts = rows.filter((r) => !/share|rate|median|active_after|per_meeting/.test(r[5]));
-    expect(counts.filter((r) => /^[12]$/.test(r[7]))).toEqual([]);
-    expect(rows.some((r) => r[7] === 'suppressed')).toBe(true);
+    expect(counts.filter((r) => /^[12]$/.test(r[8]))).toEqual([]);
+    expect(rows.some((r) => r[8] === 'suppressed')).toBe(true);
   });
 
   it('refuses an impossible period with a message, exit code 1', async () => {

@@ -77,25 +77,25 @@ describe('analytics through the API', () => {
     expect(text.endsWith('\r\n')).toBe(true);
     const lines = text.split('\r\n').slice(0, -1);
     expect(lines.every((line) => !line.includes('\n'))).toBe(true);
-    expect(lines[0]).toBe('期間,区,基準日,ルールセット,区分,指標,内訳,値');
+    expect(lines[0]).toBe('期間,区,基準日,ルールセット,区分,指標,指標名,内訳,値');
     const rows = lines.slice(1).map((line) => line.split(','));
-    const value = (metric: string, breakdown = '') => rows.find((r) => r[5] === metric && r[6] === breakdown)?.[7];
+    const value = (metric: string, breakdown = '') => rows.find((r) => r[5] === metric && r[7] === breakdown)?.[8];
     // With ANALYTICS_MIN_COUNT=5: counts of 1 to 4 are hidden, 0 and 5+ shown.
     for (const r of rows) {
-      if (r[7] === '秘匿' || r[7] === '') continue;
+      if (r[8] === '秘匿' || r[8] === '') continue;
       if (['people_at_stage', 'reached_in_period', 'attendances', 'newcomers', 'proposed', 'accepted', 'meetings_held'].includes(r[5])) {
-        expect(Number(r[7]) === 0 || Number(r[7]) >= 5).toBe(true);
+        expect(Number(r[8]) === 0 || Number(r[8]) >= 5).toBe(true);
       }
     }
-    expect(rows.some((r) => r[7] === '秘匿')).toBe(true);
-    expect(rows.some((r) => /^\d+$/.test(r[7]) && Number(r[7]) >= 5)).toBe(true);
+    expect(rows.some((r) => r[8] === '秘匿')).toBe(true);
+    expect(rows.some((r) => /^\d+$/.test(r[8]) && Number(r[8]) >= 5)).toBe(true);
     expect(value('people_at_stage', 'registered')).toBeDefined();
     expect(rows.every((r) => r[1] === 'nakahara' && r[2] === '2026-03-31' && r[3] === DEFAULT_LADDER_RULES.id)).toBe(true);
   });
 
   it('has English headers for English readers', async () => {
     const res = await get('/api/analytics/indicators?format=csv&asOf=2026-03-31', analyst(), 'en').expect(200);
-    expect(res.text.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('period,ward,as_of,rule_set,section,metric,breakdown,value');
+    expect(res.text.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('period,ward,as_of,rule_set,section,metric,label,breakdown,value');
   });
 
   it('shows no person ids, names or contact details in any answer', async () => {

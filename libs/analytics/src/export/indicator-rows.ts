@@ -1,4 +1,5 @@
 import type { Indicators } from '../indicators/indicators';
+import { METRIC_LABELS } from './metric-labels';
 
 /**
  * Indicators flattened to rows (one number each) for CSV and spreadsheets. A row knows whether its value is a
@@ -73,8 +74,8 @@ export function suppressSmallCounts(rows: readonly IndicatorRow[], minCount: num
 }
 
 const HEADERS = {
-  en: ['period', 'ward', 'as_of', 'rule_set', 'section', 'metric', 'breakdown', 'value'],
-  ja: ['期間', '区', '基準日', 'ルールセット', '区分', '指標', '内訳', '値'],
+  en: ['period', 'ward', 'as_of', 'rule_set', 'section', 'metric', 'label', 'breakdown', 'value'],
+  ja: ['期間', '区', '基準日', 'ルールセット', '区分', '指標', '指標名', '内訳', '値'],
 };
 const SUPPRESSED = { en: `suppressed`, ja: '秘匿' };
 
@@ -92,7 +93,8 @@ export function indicatorsCsv(rows: readonly (IndicatorRow & { suppressed?: bool
   const lines = [HEADERS[context.language].join(',')];
   for (const row of rows) {
     const value = row.suppressed ? SUPPRESSED[context.language] : row.value === null ? '' : String(row.value);
-    lines.push([row.period, context.ward ?? 'all', row.asOf, context.ruleSet, row.section, row.metric, row.breakdown, value].map(csvField).join(','));
+    const label = METRIC_LABELS[row.metric]?.[context.language] ?? row.metric;
+    lines.push([row.period, context.ward ?? 'all', row.asOf, context.ruleSet, row.section, row.metric, label, row.breakdown, value].map(csvField).join(','));
   }
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

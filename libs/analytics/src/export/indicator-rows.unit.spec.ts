@@ -1,6 +1,7 @@
 import { DEFAULT_LADDER_RULES } from '../ladder/ladder-rules';
 import { computeIndicators } from '../indicators/indicators';
 import { IndicatorRow, indicatorRows, indicatorsCsv, indicatorsCsvExport, suppressSmallCounts } from './indicator-rows';
+import { METRIC_LABELS } from './metric-labels';
 import { resolvePeriod } from './period';
 
 const row = (metric: string, value: number | null, basis: number): IndicatorRow => ({ period: '2026-04', asOf: '2026-04-30', section: 's', metric, breakdown: '', value, basis });
@@ -20,9 +21,16 @@ describe('indicator export', () => {
 
   it('writes CSV with a BOM, CRLF line ends, headers in the language asked, quoting and no formulas', () => {
     const csv = indicatorsCsv([{ ...row('=cmd', 1, 5), breakdown: 'a,"b"' }, { ...row('hidden', null, 1), suppressed: true }], { ruleSet: 'r1', language: 'ja' });
-    expect(csv.startsWith('\uFEFF期間,区,基準日,ルールセット,区分,指標,内訳,値\r\n')).toBe(true);
-    expect(csv.slice(1).split('\r\n')).toEqual(['期間,区,基準日,ルールセット,区分,指標,内訳,値', `2026-04,all,2026-04-30,r1,s,'=cmd,"a,""b""",1`, '2026-04,all,2026-04-30,r1,s,hidden,,秘匿', '']);
-    expect(indicatorsCsv([], { ruleSet: 'r1', language: 'en' })).toBe('\uFEFFperiod,ward,as_of,rule_set,section,metric,breakdown,value\r\n');
+    expect(csv.startsWith('\uFEFF期間,区,基準日,ルールセット,区分,指標,指標名,内訳,値\r\n')).toBe(true);
+    expect(csv.slice(1).split('\r\n')).toEqual(['期間,区,基準日,ルールセット,区分,指標,指標名,内訳,値', `2026-04,all,2026-04-30,r1,s,'=cmd,'=cmd,"a,""b""",1`, '2026-04,all,2026-04-30,r1,s,hidden,hidden,,秘匿', '']);
+    expect(indicatorsCsv([], { ruleSet: 'r1', language: 'en' })).toBe('\uFEFFperiod,ward,as_of,rule_set,section,metric,label,breakdown,value\r\n');
+  });
+
+  it('labels every metric in Japanese and English', () => {
+    const period = resolvePeriod({ asOf: '2026-04-30' }, Date.now());
+    const rows = indicatorRows('p', period.asOf, computeIndicators([], { fromMs: period.fromMs, toMs: period.toMs, asOfMs: period.asOfMs }, DEFAULT_LADDER_RULES));
+    const missing = [...new Set(rows.map((r) => r.metric))].filter((metric) => !METRIC_LABELS[metric]?.ja || !METRIC_LABELS[metric]?.en);
+    expect(missing).toEqual([]);
   });
 
   it('flattens every indicator into rows, one number each', () => {
