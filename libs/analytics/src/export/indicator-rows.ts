@@ -25,6 +25,7 @@ export function indicatorRows(period: string, asOf: string, indicators: Indicato
   const { ladder, entryPoint, retention, matching, civic } = indicators;
   for (const [stage, n] of Object.entries(ladder.peopleAtStage)) count('ladder', 'people_at_stage', n, stage);
   for (const [stage, n] of Object.entries(ladder.reachedInPeriod)) count('ladder', 'reached_in_period', n, stage);
+  for (const t of ladder.transitions) count('ladder', 'transition', t.people, `${t.from}>${t.to}`);
   for (const c of ladder.conversionToBearer) {
     count('ladder', 'conversion_to_bearer_eligible', c.eligible, `${c.withinDays}d`);
     share('ladder', 'conversion_to_bearer_rate', c.rate, c.eligible, `${c.withinDays}d`);

@@ -5,6 +5,7 @@
 export const METRIC_LABELS: Record<string, { ja: string; en: string }> = {
   people_at_stage: { ja: '各段階の人数（基準日時点）', en: 'people at each stage (on the as-of day)' },
   reached_in_period: { ja: '期間中に段階へ到達した人数', en: 'people who reached the stage in the period' },
+  transition: { ja: '期間中の段階の移動（前>後）', en: 'moves between stages in the period (before>after)' },
   conversion_to_bearer_eligible: { ja: '担い手転換の対象者数（初参加が期間内・日数経過済み）', en: 'people first taking part in the period whose days have passed' },
   conversion_to_bearer_rate: { ja: '初参加から日数以内に担い手になった割合', en: 'share who became bearers within the days' },
   median_days_to_bearer: { ja: '初参加から担い手までの日数（中央値）', en: 'median days from first participation to bearer' },

@@ -33,6 +33,8 @@ export interface Indicators {
     peopleAtStage: StageCounts;
     /** People who reached this stage in the period (a transition into it). */
     reachedInPeriod: StageCounts;
+    /** People whose highest stage moved in the period, by where they stood before it ('none': not yet known) and after it. */
+    transitions: { from: StageKey | 'none'; to: StageKey; people: number }[];
     /** Of people first participating in the period whose N days have passed by `asOf`: how many became bearers within N days. */
     conversionToBearer: { withinDays: number; eligible: number; converted: number; rate: number | null }[];
     /** Days from first participation, for people who reached the stage in the period (`people` of them). */
@@ -112,8 +114,12 @@ export function computeIndicators(allFacts: readonly AnalyticsFact[], query: Ind
   const reachedInPeriod = zeroStages();
   const toBearer: number[] = [];
   const toPlanner: number[] = [];
+  const moves = new Map<string, number>();
   for (const history of people.values()) {
     peopleAtStage[STAGES[stageAsOf(history, asOfMs)].key]++;
+    const before = stageAsOf(history, fromMs - 1);
+    const after = stageAsOf(history, toMs);
+    if (after > before) moves.set(`${before},${after}`, (moves.get(`${before},${after}`) ?? 0) + 1);
     for (const reached of history) if (inPeriod(reached.atMs)) reachedInPeriod[STAGES[reached.stage].key]++;
     const first = reachOf(history, 1);
     const bearer = reachOf(history, 3);
@@ -211,7 +217,15 @@ export function computeIndicators(allFacts: readonly AnalyticsFact[], query: Ind
   }
 
   return {
-    ladder: { peopleAtStage, reachedInPeriod, conversionToBearer, medianDaysToBearer: { days: round2(median(toBearer)), people: toBearer.length }, medianDaysToPlanner: { days: round2(median(toPlanner)), people: toPlanner.length } },
+    ladder: {
+      peopleAtStage,
+      reachedInPeriod,
+      transitions: [...moves.entries()]
+        .map(([key, people]) => key.split(',').map(Number).concat(people))
+        .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+        .map(([from, to, people]) => ({ from: from < 0 ? ('none' as const) : STAGES[from].key, to: STAGES[to].key, people })),
+      conversionToBearer, medianDaysToBearer: { days: round2(median(toBearer)), people: toBearer.length }, medianDaysToPlanner: { days: round2(median(toPlanner)), people: toPlanner.length },
+    },
     entryPoint: {
       bySdc: [...sdcs.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([sdc, row]) => ({ sdc, ...row, newcomerShare: ratio(row.newcomers, row.attendances) })),
       firstTimersReturning: { eligible: firstTimers, returned, rate: ratio(returned, firstTimers) },

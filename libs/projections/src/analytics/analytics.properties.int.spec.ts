@@ -217,9 +217,20 @@ function recount(recorded: readonly RecordedEvent[], q: IndicatorQuery): Indicat
   const reachedInPeriod = counts();
   const toBearer: number[] = [];
   const toPlanner: number[] = [];
-  for (const r of stageEvents.values()) {
+  const transitions: Indicators['ladder']['transitions'] = [];
+  const topAt = (r: (Ev | undefined)[], t: number) => {
     let top = -1;
-    r.forEach((e, k) => e && (top = k));
+    r.forEach((e, k) => e && e.t <= t && (top = k));
+    return top;
+  };
+  for (let from = -1; from <= 5; from++) {
+    for (let to = from + 1; to <= 5; to++) {
+      const n = [...stageEvents.values()].filter((r) => topAt(r, q.fromMs - 1) === from && topAt(r, Math.min(q.toMs, q.asOfMs)) === to).length;
+      if (n > 0) transitions.push({ from: from < 0 ? 'none' : STAGE_KEYS[from], to: STAGE_KEYS[to], people: n });
+    }
+  }
+  for (const r of stageEvents.values()) {
+    const top = topAt(r, q.asOfMs);
     if (top >= 0) peopleAtStage[STAGE_KEYS[top]]++;
     r.forEach((e, k) => e && inPeriod(e.t) && reachedInPeriod[STAGE_KEYS[k]]++);
     if (r[1] && r[3] && inPeriod(r[3].t)) toBearer.push((r[3].t - r[1].t) / DAY);
@@ -316,6 +327,7 @@ function recount(recorded: readonly RecordedEvent[], q: IndicatorQuery): Indicat
     ladder: {
       peopleAtStage,
       reachedInPeriod,
+      transitions,
       conversionToBearer,
       medianDaysToBearer: { days: medianOf(toBearer), people: toBearer.length },
       medianDaysToPlanner: { days: medianOf(toPlanner), people: toPlanner.length },
