@@ -200,7 +200,7 @@ function planAppends(ops: number, batch: number, seed: number): AppendOp[] {
   return plan;
 }
 
-function openRaw(path: string, durability: SqliteDurability): Database.Database {
+export function openRaw(path: string, durability: SqliteDurability): Database.Database {
   const db = new Database(path, { timeout: 15_000 });
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
@@ -340,7 +340,7 @@ export async function fill(ctx: Pick<BenchContext, 'log' | 'note' | 'detail'>, p
 }
 
 /** The baseline: one query over `$all` in position order, iterated, data and metadata parsed. */
-function rawScan(db: Database.Database, expected: number): Sample {
+export function rawScan(db: Database.Database, expected: number): Sample {
   const statement = db.prepare(
     'SELECT position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at FROM events ORDER BY position',
   );

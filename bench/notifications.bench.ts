@@ -24,7 +24,7 @@ import { NOTIFICATION_QUEUE } from '../apps/worker/src/notifications/notificatio
 import { NotificationPipeline } from '../apps/worker/src/notifications/notification-pipeline';
 import { TestSmtpServer } from '../tests/worker/support/smtp';
 import { World } from '../tests/worker/support/world';
-import { BenchContext, Benchmark, Sample, compare, formatMs, formatRate, interleave, scaled } from './harness';
+import { BenchContext, Benchmark, Sample, compare, formatMs, formatRate, interleave, percentile, scaled } from './harness';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MAIL_FROM = 'つなぎ <noreply@tsunagi.bench>';
@@ -36,11 +36,6 @@ const ROUNDS = 5;
 const LATENCY_EVENTS = 200;
 const LATENCY_PACE_MS = 10;
 const TIMEOUT_MS = 120_000;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 async function waitFor(condition: () => Promise<boolean> | boolean, what: string): Promise<void> {
   const deadline = Date.now() + TIMEOUT_MS;

@@ -87,6 +87,11 @@ const MATRIX: Record<string, string> = {
   // A person's spin-offs (object = the side's person): the same rule as their meetings and profile: themself, admins,
   // coordinators who may see the person.
   'GET /api/people/{personId}/spinoffs': /*             */ '  A   A   | F   F   | A   A    | H   A   | F   F   | F   F   | A   H   | H   A   | U   U',
+  // Analytics: counts only, never a person. Analysts and admins read the city; a coordinator reads the wards they
+  // coordinate (object = the side's ward); the ladder's rules are the same for everyone who reads indicators.
+  'GET /api/analytics/ladder': /*                       */ '  A   A   | A   A   | A   A    | A   A   | F   F   | F   F   | F   F   | F   F   | U   U',
+  'GET /api/analytics/indicators': /*                   */ '  A   A   | A   A   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
+  'GET /api/analytics/funnel': /*                       */ '  A   A   | A   A   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
   'GET /api/admin/projections': /*                      */ '  A   A   | F   F   | F   F    | F   F   | F   F   | F   F   | F   F   | F   F   | U   U',
   'GET /api/admin/streams': /*                          */ '  A   A   | F   F   | F   F    | F   F   | F   F   | F   F   | F   F   | F   F   | U   U',
   'GET /api/admin/streams/categories': /*               */ '  A   A   | F   F   | F   F    | F   F   | F   F   | F   F   | F   F   | F   F   | U   U',
@@ -702,6 +707,9 @@ describe('permission matrix: every route × every principal × own/other object 
         (item) => (item.spinOff as { spinOffId: string }).spinOffId === world.spinoffs[side],
         () => '',
       ),
+    'GET /api/analytics/ladder': async () => ({ method: 'GET', url: `/api/analytics/ladder?${read()}` }),
+    'GET /api/analytics/indicators': async ({ side }) => ({ method: 'GET', url: `/api/analytics/indicators?ward=${ward(side)}&${read()}` }),
+    'GET /api/analytics/funnel': async ({ side }) => ({ method: 'GET', url: `/api/analytics/funnel?ward=${ward(side)}&${read()}` }),
     'GET /api/admin/projections': async () => ({ method: 'GET', url: '/api/admin/projections' }),
     'GET /api/admin/streams': async () => ({ method: 'GET', url: `/api/admin/streams?${read()}` }),
     'GET /api/admin/streams/categories': async () => ({ method: 'GET', url: `/api/admin/streams/categories?${read()}` }),

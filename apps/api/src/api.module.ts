@@ -13,13 +13,14 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { StreamCatalogueModule } from './stream-catalogue/stream-catalogue.module';
 import { AdminQueuesModule } from './admin-queues/admin-queues.module';
+import { AnalyticsModule } from './analytics/analytics.module';
 
 @Module({})
 export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forRoot(config), CqrsModule.forRoot(), ProjectionsModule, StreamCatalogueModule, MatchingModule, SdcsModule, ParticipantsModule, MeetingsModule, SpinOffsModule, InboxModule, WebhooksModule, AdminQueuesModule],
+      imports: [PlatformModule.forRoot(config), CqrsModule.forRoot(), ProjectionsModule, StreamCatalogueModule, MatchingModule, SdcsModule, ParticipantsModule, MeetingsModule, SpinOffsModule, InboxModule, WebhooksModule, AdminQueuesModule, AnalyticsModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigurationError } from '@tsunagi/platform';
 import { demoCommand, generateCommand } from './commands/demo.command';
 import { importCommands } from './commands/import.command';
+import { exportCommand } from './commands/export.command';
 import { projectionsCommand } from './commands/projections.command';
 import { tokensCommand } from './commands/tokens.command';
 
@@ -12,7 +13,8 @@ const program = new Command('tsunagi')
   .addCommand(projectionsCommand())
   .addCommand(demoCommand())
   .addCommand(generateCommand())
-  .addCommand(importCommands());
+  .addCommand(importCommands())
+  .addCommand(exportCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof ConfigurationError || error instanceof Error ? error.message : error);

@@ -12,3 +12,5 @@ export * from './spinoffs/spinoffs.projection';
 export * from './spinoffs/spinoffs.queries';
 export * from './inbox/inbox.projection';
 export * from './inbox/inbox.queries';
+export * from './analytics/analytics.projection';
+export * from './analytics/analytics.queries';

@@ -136,6 +136,12 @@ export class AppConfig {
   /** The time zone quiet hours are read in (an IANA name). */
   @IsString()
   QUIET_HOURS_TIME_ZONE = 'Asia/Tokyo';
+  /** Analysts' exports leave out any count (and any share or median resting on a count) from 1 to this minus 1. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  ANALYTICS_MIN_COUNT = 3;
 
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';

@@ -84,6 +84,12 @@ describe('loadConfig', () => {
     expect(problems({ QUIET_HOURS_TIME_ZONE: 'Tokyo/Nowhere' })).toEqual(['QUIET_HOURS_TIME_ZONE: must be an IANA time zone such as Asia/Tokyo (got "Tokyo/Nowhere")']);
   });
 
+  it('validates the analytics suppression threshold', () => {
+    expect(loadConfig({}).ANALYTICS_MIN_COUNT).toBe(3);
+    expect(loadConfig({ ANALYTICS_MIN_COUNT: '10' }).ANALYTICS_MIN_COUNT).toBe(10);
+    for (const wrong of ['0', '2.5', 'three', '1001']) expect(() => loadConfig({ ANALYTICS_MIN_COUNT: wrong })).toThrow(/ANALYTICS_MIN_COUNT/);
+  });
+
   it('treats an empty variable as unset and converts numbers', () => {
     expect(loadConfig({ PORT: '', READ_WAIT_MAX_MS: '250' })).toMatchObject({ PORT: 3000, READ_WAIT_MAX_MS: 250 });
   });

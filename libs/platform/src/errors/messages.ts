@@ -29,6 +29,8 @@ export const ERROR_MESSAGES: Record<string, Record<Language, string>> = {
   },
   'idempotency.key_invalid': { en: 'The Idempotency-Key header must be 1 to 255 visible ASCII characters.', ja: 'Idempotency-Keyヘッダーは1〜255文字の半角英数記号で指定してください。' },
   'idempotency.in_progress': { en: 'A request with this Idempotency-Key is still being processed.', ja: 'このIdempotency-Keyのリクエストは処理中です。' },
+  'analytics.period_invalid': { en: 'The period must start on or before it ends, and end on or before asOf.', ja: '期間の開始は終了以前、終了は基準日以前にしてください。' },
+  'analytics.ward_conflict': { en: 'ward and sdc name the same filter (one SDC per ward); give one, or the same value.', ja: 'ward と sdc は同じ絞り込みです（各区に1つのSDC）。どちらか一方、または同じ値を指定してください。' },
   'opportunity.not_found': { en: 'There is no such opportunity.', ja: '該当する募集が見つかりません。' },
   'opportunity.already_exists': { en: 'This opportunity already exists.', ja: 'この募集はすでに存在します。' },
   'opportunity.closed': { en: 'This opportunity is closed.', ja: 'この募集は締め切られています。' },

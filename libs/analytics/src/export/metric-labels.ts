@@ -1,0 +1,38 @@
+/**
+ * What each metric of the export means, in the reader's language: the `metric` column keeps the stable id that
+ * scripts use, the `label` column is for people reading the sheet.
+ */
+export const METRIC_LABELS: Record<string, { ja: string; en: string }> = {
+  people_at_stage: { ja: '各段階の人数（基準日時点）', en: 'people at each stage (on the as-of day)' },
+  reached_in_period: { ja: '期間中に段階へ到達した人数', en: 'people who reached the stage in the period' },
+  transition: { ja: '期間中の段階の移動（前>後）', en: 'moves between stages in the period (before>after)' },
+  conversion_to_bearer_eligible: { ja: '担い手転換の対象者数（初参加が期間内・日数経過済み）', en: 'people first taking part in the period whose days have passed' },
+  conversion_to_bearer_rate: { ja: '初参加から日数以内に担い手になった割合', en: 'share who became bearers within the days' },
+  median_days_to_bearer: { ja: '初参加から担い手までの日数（中央値）', en: 'median days from first participation to bearer' },
+  median_days_to_planner: { ja: '初参加から企画者までの日数（中央値）', en: 'median days from first participation to planner' },
+  attendances: { ja: 'SDC会議の出席数', en: "check-ins at the SDC's meetings" },
+  newcomers: { ja: '初めての出席数', en: "check-ins that were the person's first meeting" },
+  newcomer_share: { ja: '出席者に占める初参加者の割合', en: "newcomers' share of check-ins" },
+  first_timers: { ja: '初参加者数（90日経過済み）', en: 'first-timers (90 days since passed)' },
+  first_timers_returning_90d: { ja: '90日以内に再参加した初参加者の割合', en: 'share of first-timers who came back within 90 days' },
+  cohort_size: { ja: '初参加月別の人数', en: 'people first taking part in the month' },
+  active_after_3_months: { ja: '3か月後も活動している割合', en: 'share active 3 months later' },
+  active_after_6_months: { ja: '6か月後も活動している割合', en: 'share active 6 months later' },
+  active_after_12_months: { ja: '12か月後も活動している割合', en: 'share active 12 months later' },
+  proposed: { ja: 'マッチング提案数', en: 'matches proposed' },
+  accepted: { ja: '受諾数', en: 'accepted' },
+  declined: { ja: '辞退数', en: 'declined' },
+  declined_by_reason: { ja: '辞退数（理由別）', en: 'declined by reason' },
+  expired: { ja: '期限切れ数', en: 'expired' },
+  withdrawn: { ja: '取り下げ数', en: 'withdrawn' },
+  median_hours_to_answer: { ja: '提案から回答までの時間（中央値）', en: 'median hours from proposal to answer' },
+  pro_bono_completed: { ja: '完了したプロボノ', en: 'pro-bono projects completed' },
+  open_roles: { ja: '募集中の役割数（週）', en: 'roles open in the week' },
+  open_roles_with_accepted_match_share: { ja: '受諾者のいる役割の割合（週）', en: 'share of open roles with an accepted match (week)' },
+  meetings_held: { ja: '開催された会議数', en: 'meetings held' },
+  spin_offs_proposed: { ja: 'スピンオフ企画の提案数', en: 'spin-offs proposed' },
+  spin_offs_per_meeting: { ja: '会議あたりのスピンオフ数', en: 'spin-offs per meeting held' },
+  spin_offs_launched: { ja: '立ち上がったスピンオフ数', en: 'spin-offs launched' },
+  exit_strategy: { ja: '出口戦略（企画別の最新）', en: 'exit strategies (latest per spin-off)' },
+  bearers_through_spin_off: { ja: 'スピンオフの役割で担い手になった人数', en: 'people who became bearers through a spin-off role' },
+};

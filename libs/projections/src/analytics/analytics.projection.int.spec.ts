@@ -1,0 +1,88 @@
+import type Database from 'better-sqlite3';
+import { DEFAULT_LADDER_RULES, generateHistory } from '@tsunagi/analytics';
+import { RecordedEvent, SqliteEventStore } from '@tsunagi/event-store';
+import { seededRandom } from '../../../../bench/seeded-random';
+import { ProjectionRunner } from '../runner/projection-runner';
+import { openReadModelDatabase } from '../runner/read-model-database';
+import { AnalyticsProjection } from './analytics.projection';
+
+const START = Date.parse('2025-04-01T00:00:00+09:00');
+const TABLES = ['analytics_applied', 'analytics_facts', 'analytics_stages', 'analytics_stage_days', 'analytics_opportunities', 'analytics_matches', 'analytics_meetings', 'analytics_spinoffs'];
+/** Every table's rows in a canonical order (rowids are not part of the model). */
+const rows = (db: Database.Database) =>
+  Object.fromEntries(TABLES.map((table) => [table, db.prepare(`SELECT * FROM ${table}`).all().map((row) => JSON.stringify(row)).sort()]));
+
+describe('AnalyticsProjection', () => {
+  const history = generateHistory({ people: 50, organisations: 5, events: 600, startMs: START, days: 365 }, seededRandom(7));
+  let store: SqliteEventStore;
+  let recorded: RecordedEvent[];
+  const fresh = () => {
+    const db = openReadModelDatabase(':memory:');
+    const projection = new AnalyticsProjection(DEFAULT_LADDER_RULES);
+    projection.setUp(db);
+    return { db, projection };
+  };
+
+  beforeAll(async () => {
+    store = new SqliteEventStore({ path: ':memory:' });
+    for (const e of history) await store.append(e.streamId, [{ id: e.id, type: e.type, data: e.data }]);
+    recorded = await store.readAll();
+  });
+  afterAll(() => store.close());
+
+  it('replaying the same events twice (or a prefix again) gives the same model', () => {
+    const once = fresh();
+    once.db.transaction(() => once.projection.applyBatch(recorded))();
+    const twice = fresh();
+    twice.db.transaction(() => {
+      twice.projection.applyBatch(recorded.slice(0, 250));
+      twice.projection.applyBatch(recorded);
+      twice.projection.applyBatch(recorded);
+    })();
+    expect(rows(twice.db)).toEqual(rows(once.db));
+    expect((rows(once.db).analytics_stages as unknown[]).length).toBeGreaterThan(50);
+    once.db.close();
+    twice.db.close();
+  });
+
+  it('event by event gives the same model as batches', () => {
+    const batched = fresh();
+    batched.db.transaction(() => batched.projection.applyBatch(recorded))();
+    const single = fresh();
+    single.db.transaction(() => recorded.forEach((e) => single.projection.apply(e)))();
+    expect(rows(single.db)).toEqual(rows(batched.db));
+    batched.db.close();
+    single.db.close();
+  });
+
+  it('a rebuild through the runner gives the same model as following the events live', async () => {
+    const live = new SqliteEventStore({ path: ':memory:' });
+    const liveDb = openReadModelDatabase(':memory:');
+    const runner = new ProjectionRunner(live, liveDb, [new AnalyticsProjection(DEFAULT_LADDER_RULES)], { batchSize: 50 });
+    await runner.start();
+    for (const e of history) await live.append(e.streamId, [{ id: e.id, type: e.type, data: e.data }]);
+    expect(await runner.waitForPosition('analytics', await live.headPosition(), 10_000)).toBe(true);
+    const followed = rows(liveDb);
+    const progress: number[] = [];
+    await runner.rebuild('analytics', (p) => progress.push(p.fraction));
+    expect(rows(liveDb)).toEqual(followed);
+    expect(progress[progress.length - 1]).toBe(1);
+    await runner.stop();
+    liveDb.close();
+    await live.close();
+  });
+
+  it('stores no names, texts or contact details', () => {
+    const { db, projection } = fresh();
+    db.transaction(() => projection.applyBatch(recorded))();
+    const dump = JSON.stringify(rows(db));
+    expect(dump).not.toMatch(/@example\.jp|川崎 花子|お願いできますか|議事録|マルシェ/);
+    db.close();
+  });
+
+  it('a change of rules changes the version, so the runner rebuilds the model', () => {
+    const stricter = { ...DEFAULT_LADDER_RULES, regular: { occasions: 4, withinDays: 180 } };
+    expect(new AnalyticsProjection(stricter).version).not.toBe(new AnalyticsProjection(DEFAULT_LADDER_RULES).version);
+    expect(new AnalyticsProjection(DEFAULT_LADDER_RULES).version).toBe(new AnalyticsProjection({ ...DEFAULT_LADDER_RULES }).version);
+  });
+});

@@ -1,0 +1,260 @@
+import type Database from 'better-sqlite3';
+import {
+  ANALYTICS_EVENT_TYPES,
+  AnalyticsFact,
+  FactLookups,
+  LadderRuleSet,
+  MatchRef,
+  MeetingRef,
+  OpportunityRef,
+  PERSON_FACT_KINDS,
+  SpinOffRef,
+  StageReached,
+  factsOf,
+  ruleSetInForce,
+  stageHistory,
+} from '@tsunagi/analytics';
+import type { RecordedEvent } from '@tsunagi/event-store';
+import type { Projection } from '../runner/projection';
+import { factFromRow, FactRow } from './analytics.rows';
+
+/** Bump when the tables or the fact extraction change. */
+const SCHEMA_VERSION = 1;
+
+/** FNV-1a of the rule set: any change to the rules changes the projection's version, which rebuilds it. */
+function rulesFingerprint(rules: LadderRuleSet): number {
+  let hash = 0x811c9dc5;
+  for (const char of JSON.stringify(rules)) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return hash % 1_000_000;
+}
+
+/**
+ * The analysts' read model: anonymous facts with their times (`analytics_facts`), and each person's stage
+ * history under the rule set in force (`analytics_stages`). Indicators for any date are answered by filtering
+ * on time, so "as of D" is what a rebuild from the events up to D gives (proven by the property test).
+ *
+ * Events come in position order and the last position applied is kept with the model, so replaying an event adds
+ * nothing; the lookups keep the first value of each key; a person's stage rows are recomputed from all their facts
+ * when new facts may change them.
+ */
+export class AnalyticsProjection implements Projection {
+  readonly name = 'analytics';
+  readonly version: number;
+  readonly eventTypes = ANALYTICS_EVENT_TYPES;
+  private statements!: Record<string, Database.Statement>;
+  private lookups!: FactLookups;
+
+  constructor(readonly rules: LadderRuleSet = ruleSetInForce(new Date().toISOString().slice(0, 10))) {
+    this.version = SCHEMA_VERSION * 1_000_000 + rulesFingerprint(rules);
+  }
+
+  setUp(db: Database.Database): void {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS analytics_facts (
+        event_id   TEXT NOT NULL,
+        kind       TEXT NOT NULL,
+        person_id  TEXT NOT NULL DEFAULT '',
+        position   INTEGER NOT NULL,
+        at_ms      INTEGER NOT NULL,
+        subject_id TEXT,
+        group_id   TEXT,
+        ward       TEXT,
+        detail     TEXT,
+        PRIMARY KEY (person_id, position, kind)
+      ) WITHOUT ROWID;
+      -- Clustered by person (a restage reads one person's facts) and no index on time: an as-of question reads
+      -- most facts anyway, and every index costs the rebuild.
+      -- Events are applied in position order: the last one applied guards against applying any twice.
+      CREATE TABLE IF NOT EXISTS analytics_applied (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), position INTEGER NOT NULL);
+      INSERT OR IGNORE INTO analytics_applied VALUES (1, 0);
+      CREATE TABLE IF NOT EXISTS analytics_stages (
+        person_id  TEXT NOT NULL,
+        stage      INTEGER NOT NULL,
+        ward       TEXT,
+        at_ms      INTEGER NOT NULL,
+        position   INTEGER NOT NULL,
+        event_id   TEXT NOT NULL,
+        via        TEXT NOT NULL,
+        PRIMARY KEY (person_id, stage)
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS analytics_stages_ward ON analytics_stages (ward, stage, at_ms);
+      -- How many people reached each stage on each Tokyo day, per ward ('' = none known): the funnel sums a few
+      -- hundred of these instead of counting people, so it stays fast on a large city.
+      CREATE TABLE IF NOT EXISTS analytics_stage_days (ward TEXT NOT NULL, stage INTEGER NOT NULL, day INTEGER NOT NULL, people INTEGER NOT NULL, PRIMARY KEY (ward, stage, day)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS analytics_stages_time ON analytics_stages (stage, at_ms);
+      CREATE TABLE IF NOT EXISTS analytics_opportunities (opportunity_id TEXT PRIMARY KEY, organisation_id TEXT NOT NULL, ward TEXT NOT NULL, kind TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS analytics_matches (match_id TEXT PRIMARY KEY, opportunity_id TEXT NOT NULL, person_id TEXT) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS analytics_meetings (meeting_id TEXT PRIMARY KEY, sdc TEXT NOT NULL, proposer_person_id TEXT) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS analytics_spinoffs (spinoff_id TEXT PRIMARY KEY, ward TEXT NOT NULL, initiators TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS analytics_rule_set (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), rules TEXT NOT NULL);
+    `);
+    // The rules the stage rows were computed with, so every answer can name them (the version guarantees they match).
+    db.prepare('INSERT OR REPLACE INTO analytics_rule_set (singleton, rules) VALUES (1, ?)').run(JSON.stringify(this.rules));
+    const s = (sql: string) => db.prepare(sql);
+    this.statements = {
+      applied: s(`SELECT position FROM analytics_applied WHERE singleton = 1`),
+      setApplied: s(`UPDATE analytics_applied SET position = ? WHERE singleton = 1`),
+      insertFact: s(`INSERT INTO analytics_facts (event_id, kind, person_id, position, at_ms, subject_id, group_id, ward, detail)
+                     VALUES (@eventId, @kind, @personId, @position, @atMs, @subjectId, @groupId, @ward, @detail)`),
+      personFacts: s(`SELECT * FROM analytics_facts WHERE person_id = ?`),
+      stagesOf: s(`SELECT * FROM analytics_stages WHERE person_id = ?`),
+      deleteStage: s(`DELETE FROM analytics_stages WHERE person_id = ? AND stage = ?`),
+      countDay: s(`INSERT INTO analytics_stage_days (ward, stage, day, people) VALUES (?, ?, ?, ?)
+                   ON CONFLICT (ward, stage, day) DO UPDATE SET people = people + excluded.people`),
+      dropEmptyDay: s(`DELETE FROM analytics_stage_days WHERE ward = ? AND stage = ? AND day = ? AND people = 0`),
+      upsertStage: s(`INSERT OR REPLACE INTO analytics_stages (person_id, stage, ward, at_ms, position, event_id, via) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      getOpportunity: s(`SELECT organisation_id AS organisationId, ward, kind FROM analytics_opportunities WHERE opportunity_id = ?`),
+      putOpportunity: s(`INSERT OR IGNORE INTO analytics_opportunities VALUES (?, ?, ?, ?)`),
+      getMatch: s(`SELECT opportunity_id AS opportunityId, person_id AS personId FROM analytics_matches WHERE match_id = ?`),
+      putMatch: s(`INSERT OR IGNORE INTO analytics_matches VALUES (?, ?, ?)`),
+      getMeeting: s(`SELECT sdc, proposer_person_id AS proposerPersonId FROM analytics_meetings WHERE meeting_id = ?`),
+      putMeeting: s(`INSERT OR IGNORE INTO analytics_meetings VALUES (?, ?, ?)`),
+      getSpinOff: s(`SELECT ward, initiators FROM analytics_spinoffs WHERE spinoff_id = ?`),
+      putSpinOff: s(`INSERT OR IGNORE INTO analytics_spinoffs VALUES (?, ?, ?)`),
+    };
+    const st = this.statements;
+    const orUndefined = <T extends object>(row: T | undefined): T | undefined =>
+      row && (Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v ?? undefined])) as T);
+    const opportunity = remembered((id) => st.getOpportunity.get(id) as OpportunityRef | undefined, (id, r: OpportunityRef) => st.putOpportunity.run(id, r.organisationId, r.ward, r.kind));
+    const match = remembered((id) => orUndefined(st.getMatch.get(id) as MatchRef | undefined), (id, r: MatchRef) => st.putMatch.run(id, r.opportunityId, r.personId ?? null));
+    const meeting = remembered((id) => orUndefined(st.getMeeting.get(id) as MeetingRef | undefined), (id, r: MeetingRef) => st.putMeeting.run(id, r.sdc, r.proposerPersonId ?? null));
+    const spinOff = remembered(
+      (id) => {
+        const row = st.getSpinOff.get(id) as { ward: string; initiators: string } | undefined;
+        return row && ({ ward: row.ward, initiators: JSON.parse(row.initiators) } as SpinOffRef);
+      },
+      (id, r: SpinOffRef) => st.putSpinOff.run(id, r.ward, JSON.stringify(r.initiators)),
+    );
+    this.lookups = {
+      opportunity: opportunity.get,
+      putOpportunity: opportunity.put,
+      match: match.get,
+      putMatch: match.put,
+      meeting: meeting.get,
+      putMeeting: meeting.put,
+      spinOff: spinOff.get,
+      putSpinOff: spinOff.put,
+    };
+  }
+
+  tearDown(db: Database.Database): void {
+    for (const table of ['analytics_applied', 'analytics_rule_set', 'analytics_facts', 'analytics_stages', 'analytics_stage_days', 'analytics_opportunities', 'analytics_matches', 'analytics_meetings', 'analytics_spinoffs']) db.exec(`DROP TABLE IF EXISTS ${table}`);
+  }
+
+  apply(event: RecordedEvent): void {
+    this.applyBatch([event]);
+  }
+
+  /** Facts first, then each touched person's stages once per batch: a rebuild restages a person per batch, not per event. */
+  applyBatch(events: readonly RecordedEvent[]): void {
+    const touched = new Map<string, AnalyticsFact[]>();
+    let applied = (this.statements.applied.get() as { position: number }).position;
+    for (const event of events) {
+      if (event.position <= applied) continue; // replayed: already in the model
+      applied = event.position;
+      for (const fact of factsOf(event, this.lookups)) {
+        this.statements.insertFact.run(toRow(fact));
+        if (!fact.personId || !PERSON_FACT_KINDS.includes(fact.kind)) continue;
+        const list = touched.get(fact.personId);
+        if (list) list.push(fact);
+        else touched.set(fact.personId, [fact]);
+      }
+    }
+    for (const [personId, added] of touched) this.restage(personId, added);
+    this.statements.setApplied.run(applied);
+  }
+
+  /**
+   * Recomputes a person's stages from all their facts, unless the new facts cannot change them: a fact only
+   * matters to the stages its kind can reach, and a stage already reached before the fact keeps its time and
+   * event (each stage is reached by the *first* fact that makes its rule true). In a history that arrives in time
+   * order, that skips almost every fact of the most active people, whose full reload would be the costliest.
+   */
+  private restage(personId: string, added: readonly AnalyticsFact[]): void {
+    const current = this.statements.stagesOf.all(personId) as { stage: number; at_ms: number; position: number; event_id: string; via: string; ward: string | null }[];
+    const reached = new Map(current.map((row) => [row.stage, row]));
+    const changesNothing = (fact: AnalyticsFact) =>
+      fact.kind !== 'person_registered' &&
+      STAGES_A_FACT_CAN_REACH[fact.kind].every((stage) => {
+        const row = reached.get(stage);
+        return row !== undefined && (row.at_ms < fact.atMs || (row.at_ms === fact.atMs && row.position < fact.position));
+      });
+    if (added.every(changesNothing)) return;
+
+    const facts = (this.statements.personFacts.all(personId) as FactRow[]).map(factFromRow);
+    const ward = facts.find((f) => f.kind === 'person_registered')?.ward ?? null;
+    const history: StageReached[] = stageHistory(facts, this.rules);
+    for (const r of history) {
+      const row = reached.get(r.stage);
+      reached.delete(r.stage);
+      if (row && row.at_ms === r.atMs && row.position === r.position && row.event_id === r.eventId && row.via === r.via && row.ward === ward) continue;
+      this.statements.upsertStage.run(personId, r.stage, ward, r.atMs, r.position, r.eventId, r.via);
+      if (row) this.countDay(row.ward, r.stage, row.at_ms, -1);
+      this.countDay(ward, r.stage, r.atMs, +1);
+    }
+    for (const [stage, row] of reached) {
+      this.statements.deleteStage.run(personId, stage);
+      this.countDay(row.ward, stage, row.at_ms, -1);
+    }
+  }
+
+  private countDay(ward: string | null, stage: number, atMs: number, people: number): void {
+    const day = tokyoDayNumber(atMs);
+    this.statements.countDay.run(ward ?? '', stage, day, people);
+    // An empty bucket is no bucket: the model stays the same however the events were batched.
+    if (people < 0) this.statements.dropEmptyDay.run(ward ?? '', stage, day);
+  }
+}
+
+/** Days since 1970-01-01 in Tokyo: the day buckets of `analytics_stage_days`. */
+export const tokyoDayNumber = (atMs: number) => Math.floor((atMs + 9 * 3_600_000) / 86_400_000);
+
+/** The stages whose rule reads a kind of fact (directly; lower stages follow through the ladder). */
+const STAGES_A_FACT_CAN_REACH: Record<string, readonly number[]> = {
+  person_registered: [0],
+  attended: [1, 2],
+  role_accepted: [1],
+  hours_logged: [2],
+  role_started: [3, 5],
+  spinoff_role: [3, 5],
+  meeting_held_by_proposer: [4],
+  spinoff_launched_by_initiator: [4],
+  coordinates: [5],
+};
+
+/**
+ * A lookup table with its recent values in memory. Values never change once written (the first one wins), so
+ * a remembered value is the stored one, or the one a rolled-back batch's replay stores again.
+ */
+function remembered<T>(load: (id: string) => T | undefined, store: (id: string, value: T) => unknown, limit = 100_000) {
+  const memory = new Map<string, T>();
+  const remember = (id: string, value: T) => {
+    if (memory.size >= limit) memory.clear(); // bounded: the oldest are the least likely to be asked for again
+    memory.set(id, value);
+  };
+  return {
+    get: (id: string): T | undefined => {
+      const known = memory.get(id);
+      if (known !== undefined) return known;
+      const loaded = load(id);
+      if (loaded !== undefined) remember(id, loaded);
+      return loaded;
+    },
+    // Always written through: a value remembered from a rolled-back batch must still reach the table on replay.
+    put: (id: string, value: T): void => void store(id, value),
+  };
+}
+
+function toRow(fact: AnalyticsFact) {
+  return {
+    eventId: fact.eventId,
+    kind: fact.kind,
+    personId: fact.personId ?? '',
+    position: fact.position,
+    atMs: fact.atMs,
+    subjectId: fact.subjectId ?? null,
+    groupId: fact.groupId ?? null,
+    ward: fact.ward ?? null,
+    detail: fact.detail ?? null,
+  };
+}
