@@ -1,0 +1,5 @@
+export * from './policy';
+export * from './components';
+export * from './ladder';
+export * from './explanation';
+export * from './suggestion-index';
