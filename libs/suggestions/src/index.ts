@@ -3,3 +3,4 @@ export * from './components';
 export * from './ladder';
 export * from './explanation';
 export * from './suggestion-index';
+export * from './generated-world';
