@@ -12,3 +12,4 @@ export * from './spinoffs/spinoffs.projection';
 export * from './spinoffs/spinoffs.queries';
 export * from './inbox/inbox.projection';
 export * from './inbox/inbox.queries';
+export * from './suggestions/suggestions.projection';
