@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 import { join, resolve } from 'node:path';
+import { DEFAULT_POLICY_ID, POLICY_IDS } from '@tsunagi/suggestions';
 
 /**
  * Every setting the product reads, validated at start. A wrong or missing value stops the process with a
@@ -106,6 +107,10 @@ export class AppConfig {
   @Min(1_000)
   @Max(600_000)
   NOTIFY_LOCK_MS = 30_000;
+
+  /** The named, versioned weight policy suggestions are ranked by (libs/suggestions/src/policy.ts). */
+  @IsIn(POLICY_IDS, { message: `must be one of ${POLICY_IDS.join(', ')}` })
+  SUGGESTIONS_POLICY = DEFAULT_POLICY_ID;
 
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';

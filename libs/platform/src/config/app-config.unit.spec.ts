@@ -55,6 +55,18 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('selects a suggestion policy by its name and version, and refuses one that does not exist', () => {
+    expect(loadConfig({}).SUGGESTIONS_POLICY).toBe('default@1');
+    expect(loadConfig({ SUGGESTIONS_POLICY: 'spread@1' }).SUGGESTIONS_POLICY).toBe('spread@1');
+    let error: ConfigurationError | undefined;
+    try {
+      loadConfig({ SUGGESTIONS_POLICY: 'spread@2' });
+    } catch (e) {
+      error = e as ConfigurationError;
+    }
+    expect(error!.problems).toEqual(['SUGGESTIONS_POLICY: must be one of default@1, spread@1, relevance@1 (got "spread@2")']);
+  });
+
   it('treats an empty variable as unset and converts numbers', () => {
     expect(loadConfig({ PORT: '', READ_WAIT_MAX_MS: '250' })).toMatchObject({ PORT: 3000, READ_WAIT_MAX_MS: 250 });
   });
