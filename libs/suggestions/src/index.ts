@@ -4,3 +4,4 @@ export * from './ladder';
 export * from './explanation';
 export * from './suggestion-index';
 export * from './generated-world';
+export * from './replay/policy-replay';

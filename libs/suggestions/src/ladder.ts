@@ -30,9 +30,12 @@ export function stageOf(history: { occasions: readonly number[]; rolesStarted: n
 
 /**
  * Step-up: people at participant or regular stage are ready to carry something (regulars most), and alumni of
- * a pro-bono project (a completed pro-bono match) are lifted fully. Bearers and newcomers get nothing here.
+ * a pro-bono project (a completed pro-bono match) are lifted fully. Bearers and newcomers get nothing here, and
+ * neither does anyone holding an active role: "ready" means free to take one. (Without that rule, replays showed
+ * the lift piling proposals onto the few alumni week after week.)
  */
-export function stepUpValue(stage: Stage, proBonoAlumni: boolean): number {
+export function stepUpValue(stage: Stage, proBonoAlumni: boolean, activeRoles: number): number {
+  if (activeRoles > 0) return 0;
   if (proBonoAlumni) return 1;
   if (stage === STAGE.regular) return 1;
   if (stage === STAGE.participant) return 0.6;

@@ -535,6 +535,12 @@ export class SuggestionIndex {
     return { opportunityId, kind: KIND_NAMES[this.oKind[slot]], ward: this.wardName(this.oWard[slot]), open: this.oOpen[slot] === 1 };
   }
 
+  /** Places of an opportunity not held by an accepted, confirmed, started or completed match. */
+  placesLeft(opportunityId: string): number {
+    const slot = this.opportunitySlots.get(opportunityId);
+    return slot === undefined ? 0 : Math.max(0, this.oPlaces[slot] - this.oTaken[slot]);
+  }
+
   /** Whether a person exists and may be asked by someone: registered, not paused or deactivated, consented to contact. */
   person(personId: string): { ward: string; active: boolean; contactable: boolean; visibleToOtherWards: boolean } | undefined {
     const slot = this.personSlots.get(personId);
@@ -603,7 +609,7 @@ export class SuggestionIndex {
         values[4] = languageFit(this.pLanguages[p], multicultural);
         values[5] = loadValue(this.pProposals[p], this.pRoles[p], saturation);
         values[6] = exposure;
-        values[7] = stepUpValue(this.pStage[p] as Stage, this.pAlumni[p] === 1);
+        values[7] = stepUpValue(this.pStage[p] as Stage, this.pAlumni[p] === 1, this.pRoles[p]);
         top.offer(p, weightedScore(values, weights), values);
       }
     } finally {
@@ -678,7 +684,7 @@ export class SuggestionIndex {
     const skillFilter = request.skill === undefined ? undefined : canonicalSkill(request.skill);
     const skillFilterProfession = skillFilter === undefined ? 0 : maskOf(PROFESSIONS, [skillFilter]);
     const load = loadValue(this.pProposals[p], this.pRoles[p], request.policy.loadSaturation);
-    const stepUp = stepUpValue(this.pStage[p] as Stage, this.pAlumni[p] === 1);
+    const stepUp = stepUpValue(this.pStage[p] as Stage, this.pAlumni[p] === 1, this.pRoles[p]);
     const top = new TopK(request.limit, request.after, this.opportunityIds);
     const values = this.values;
     for (let o = 0; o < this.opportunityIds.length; o++) {

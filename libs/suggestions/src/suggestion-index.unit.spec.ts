@@ -187,7 +187,7 @@ describe('suggestion index: ranking properties (seeded, reproducible)', () => {
     expect(index.peopleFor(role.opportunityId, { all: true }, request()).map((r) => r.item.personId)).toEqual(all);
   });
 
-  it('load, exposure and step-up follow the history: proposals weigh, an accepted match ends the lift, pro-bono alumni rise', () => {
+  it('load, exposure and step-up follow the history: proposals weigh, an active role pauses the lift, an accepted match ends the exposure lift', () => {
     const index = new SuggestionIndex();
     const profile = { ...personProfile(seededRandom(13)), ward: 'asao', consents: { mayBeContacted: true, visibleToOtherWards: false } };
     const person = generatedId('p', 1);
@@ -212,7 +212,9 @@ describe('suggestion index: ranking properties (seeded, reproducible)', () => {
     feed(index, [match(1, 'MatchProposed')]);
     expect(component('load')).toBe(0.25);
     feed(index, [match(1, 'MatchAccepted')]);
-    expect([component('load'), component('stepUp')]).toEqual([0.25, 0.6]);
+    expect([component('load'), component('stepUp')]).toEqual([0.25, 0]); // busy with a role: not "ready" now
+    feed(index, [match(1, 'MatchEndedEarly')]);
+    expect([component('load'), component('stepUp')]).toEqual([0, 0.6]); // a participant, free again
     feed(index, [match(2, 'MatchProposed', roles[2]), match(2, 'MatchAccepted', roles[2]), match(3, 'MatchProposed', roles[1])]);
     expect(index.peopleFor(roles[2], { all: true }, request())).toEqual([]); // matched on it: never suggested again
     expect(index.peopleFor(roles[1], { all: true }, request())).toEqual([]);
@@ -220,6 +222,10 @@ describe('suggestion index: ranking properties (seeded, reproducible)', () => {
     feed(index, [{ type: 'PersonRegistered', data: { personId: other, profile, at: AT } }]);
     expect(index.peopleFor(roles[2], { all: true }, request())[0].explanation.components.find((c) => c.component === 'exposure')!.value).toBe(0);
     feed(index, [match(4, 'MatchProposed', generatedId('o', 4)), match(4, 'MatchAccepted', generatedId('o', 4)), match(4, 'MatchStarted', generatedId('o', 4)), match(4, 'MatchCompleted', generatedId('o', 4))]);
-    expect(index.loadOf(person)).toEqual({ openProposals: 1, activeRoles: 2, stage: 3, proBonoAlumni: true });
+    expect(index.loadOf(person)).toEqual({ openProposals: 1, activeRoles: 1, stage: 3, proBonoAlumni: true });
+    // Free again, a pro-bono alumnus (and bearer) is lifted fully.
+    feed(index, [match(2, 'MatchEndedEarly', roles[2]), role(generatedId('o', 5))]);
+    const alumnus = index.peopleFor(generatedId('o', 5), { all: true }, request()).find((r) => r.item.personId === person)!;
+    expect(alumnus.explanation.components.find((c) => c.component === 'stepUp')!.value).toBe(1);
   });
 });
