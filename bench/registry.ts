@@ -15,4 +15,5 @@ export const BENCHMARKS: readonly RegisteredBenchmark[] = [
   { name: 'event-store', load: async () => (await import('./event-store.bench')).benchmark },
   { name: 'commands', load: async () => (await import('./commands.bench')).benchmark },
   { name: 'notifications', load: async () => (await import('./notifications.bench')).benchmark },
+  { name: 'suggestions', load: async () => (await import('./suggestions.bench')).benchmark },
 ];

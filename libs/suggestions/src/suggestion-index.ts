@@ -1,4 +1,4 @@
-import { THEMES, canonicalSkill, normaliseSkills } from '@tsunagi/domain';
+import { SKILL_TAXONOMY, THEMES, canonicalSkill, normaliseSkills } from '@tsunagi/domain';
 import { DAY_KINDS, PROFESSIONS, TIME_BANDS, type MatchStatus, type OpportunityDetails } from '@tsunagi/matching';
 import {
   NO_WARD,
@@ -149,7 +149,7 @@ export interface OpportunitySummary {
 /** Grows typed columns by doubling; slots are never reused (people and opportunities are never deleted). */
 class Columns {
   capacity = 1024;
-  grow<T extends Uint8Array | Uint16Array | Int32Array | Float64Array>(column: T, make: (n: number) => T): T {
+  grow<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array>(column: T, make: (n: number) => T): T {
     const next = make(this.capacity);
     next.set(column);
     return next;
@@ -157,6 +157,19 @@ class Columns {
 }
 
 const decode = (list: readonly string[] | undefined) => list ?? [];
+
+const MULTICULTURAL = themeMask(['multicultural']);
+const WARD_COUNT = 7;
+/** Scratch marks per person during a query. */
+const EXCLUDED = 1;
+const HAS_SKILL = 2;
+/** Taxonomy skills are bits of one mask per person (there are fewer than 32); free tags go through posting lists. */
+const TAXONOMY_BIT = new Map(SKILL_TAXONOMY.map((entry, bit) => [entry.code, bit]));
+const taxonomyMask = (skills: readonly string[]) => skills.reduce((mask, skill) => (TAXONOMY_BIT.has(skill) ? mask | (1 << TAXONOMY_BIT.get(skill)!) : mask), 0);
+/** Days (2 bits), time bands (3 bits) and whether any hours are given (1 bit): everything scheduleOverlap reads of a person. */
+const availabilityKey = (days: number, bands: number, hoursPerMonth: number) => days | (bands << 2) | (hoursPerMonth > 0 ? 32 : 0);
+/** Japanese (bit 0) and any other language (bit 1): everything languageFit reads of a person. */
+const languageKey = (languages: number) => (languages & 1) | (languages & ~1 ? 2 : 0);
 
 /**
  * The suggestion index: every person, organisation and opportunity in typed columns (bit masks for themes, days,
@@ -186,6 +199,9 @@ export class SuggestionIndex {
   private pHours = new Uint16Array(1024);
   /** Professions offered pro bono, and skills that name a profession. */
   private pProfessions = new Uint16Array(1024);
+  private pSkillMask = new Uint32Array(1024);
+  private pAvailability = new Uint8Array(1024);
+  private pLanguageKey = new Uint8Array(1024);
   private pProposals = new Uint16Array(1024);
   private pRoles = new Uint16Array(1024);
   private pStarted = new Uint16Array(1024);
@@ -227,12 +243,23 @@ export class SuggestionIndex {
   private oHoursPerWeek = new Float64Array(1024);
   private oPlaces = new Uint16Array(1024);
   private oTaken = new Uint16Array(1024);
+  private oRequiredMask = new Uint32Array(1024);
+  private oOptionalMask = new Uint32Array(1024);
+  /** Whether a role asks for a skill outside the taxonomy (then its coverage is counted skill by skill). */
+  private oFreeSkills = new Uint8Array(1024);
+  private opportunityMarks = new Uint8Array(1024);
+  /** Opportunity slots each person has a match on. */
+  private personMatchedOpportunities: Set<number>[] = [];
 
   private readonly matches = new Map<string, IndexedMatch>();
 
   // ---- scratch space for queries
   private requiredHits = new Uint8Array(1024);
   private optionalHits = new Uint8Array(1024);
+  private marks = new Uint8Array(1024);
+  private readonly themeTable = new Float64Array(1 << THEMES.length);
+  private readonly wardTable = new Float64Array(256);
+  private readonly availabilityTable = new Float64Array(64);
   private readonly values = new Float64Array(COMPONENT_COUNT);
 
   get peopleCount(): number {
@@ -311,8 +338,12 @@ export class SuggestionIndex {
       this.pDays[slot] = maskOf(DAY_KINDS, p.availability.days);
       this.pBands[slot] = maskOf(TIME_BANDS, p.availability.timeBands);
       this.pHours[slot] = Math.min(65535, Math.max(0, Math.round(p.availability.hoursPerMonth ?? 0)));
+      this.pAvailability[slot] = availabilityKey(this.pDays[slot], this.pBands[slot], this.pHours[slot]);
     }
-    if (p.languages !== undefined) this.pLanguages[slot] = maskOf(LANGUAGES, p.languages);
+    if (p.languages !== undefined) {
+      this.pLanguages[slot] = maskOf(LANGUAGES, p.languages);
+      this.pLanguageKey[slot] = languageKey(this.pLanguages[slot]);
+    }
     if (p.consents !== undefined) {
       this.pFlags[slot] = (this.pFlags[slot] & ~(CONTACTABLE | VISIBLE_TO_OTHER_WARDS)) | (p.consents.mayBeContacted ? CONTACTABLE : 0) | (p.consents.visibleToOtherWards ? VISIBLE_TO_OTHER_WARDS : 0);
     }
@@ -329,6 +360,7 @@ export class SuggestionIndex {
     for (const old of this.personSkills[slot] ?? []) this.skillPostings.get(old)?.delete(slot);
     this.personSkills[slot] = skills;
     this.personSkillSets[slot] = new Set(skills);
+    this.pSkillMask[slot] = taxonomyMask(skills);
     for (const skill of skills) {
       let posting = this.skillPostings.get(skill);
       if (!posting) this.skillPostings.set(skill, (posting = new Set()));
@@ -375,6 +407,9 @@ export class SuggestionIndex {
       this.oDays[slot] = maskOf(DAY_KINDS, decode(details.schedule?.days));
       this.oBands[slot] = maskOf(TIME_BANDS, decode(details.schedule?.timeBands));
       this.oPlaces[slot] = details.places;
+      this.oRequiredMask[slot] = taxonomyMask(this.required[slot]);
+      this.oOptionalMask[slot] = taxonomyMask(this.optional[slot]);
+      this.oFreeSkills[slot] = [...this.required[slot], ...this.optional[slot]].some((skill) => !TAXONOMY_BIT.has(skill)) ? 1 : 0;
     } else if (details.kind === 'pro_bono_project') {
       this.oProfessions[slot] = maskOf(PROFESSIONS, details.professions);
       this.oHoursPerWeek[slot] = details.hoursPerWeek;
@@ -406,6 +441,7 @@ export class SuggestionIndex {
       match = { opportunity, candidateType: d.candidate.type, candidate: isPerson ? this.personSlot(d.candidate.id) : this.organisationSlot(d.candidate.id), status };
       this.matches.set(d.matchId, match);
       this.matchedCandidates[opportunity].add(match.candidate);
+      if (isPerson) this.personMatchedOpportunities[match.candidate].add(opportunity);
       this.count(match, undefined, status);
     } else {
       const before = match.status;
@@ -447,6 +483,7 @@ export class SuggestionIndex {
     this.personSkillSets.push(new Set());
     this.personOccasions.push(new Map());
     this.offeredProfessions.push([]);
+    this.personMatchedOpportunities.push(new Set());
     this.pWard[slot] = NO_WARD;
     return slot;
   }
@@ -470,8 +507,12 @@ export class SuggestionIndex {
     this.pStarted = c.grow(this.pStarted, u16);
     this.pAlumni = c.grow(this.pAlumni, u8);
     this.pStage = c.grow(this.pStage, u8);
+    this.pSkillMask = c.grow(this.pSkillMask, (n) => new Uint32Array(n));
+    this.pAvailability = c.grow(this.pAvailability, u8);
+    this.pLanguageKey = c.grow(this.pLanguageKey, u8);
     this.requiredHits = new Uint8Array(c.capacity);
     this.optionalHits = new Uint8Array(c.capacity);
+    this.marks = new Uint8Array(c.capacity);
   }
 
   private organisationSlot(organisationId: string): number {
@@ -514,6 +555,10 @@ export class SuggestionIndex {
       this.oHoursPerWeek = c.grow(this.oHoursPerWeek, (n) => new Float64Array(n));
       this.oPlaces = c.grow(this.oPlaces, u16);
       this.oTaken = c.grow(this.oTaken, u16);
+      this.oRequiredMask = c.grow(this.oRequiredMask, (n) => new Uint32Array(n));
+      this.oOptionalMask = c.grow(this.oOptionalMask, (n) => new Uint32Array(n));
+      this.oFreeSkills = c.grow(this.oFreeSkills, u8);
+      this.opportunityMarks = new Uint8Array(c.capacity);
     }
     this.opportunitySlots.set(opportunityId, slot);
     this.opportunityIds.push(opportunityId);
@@ -565,56 +610,101 @@ export class SuggestionIndex {
   /**
    * People for a volunteer role or pro-bono project, best first: active, consented to be contacted, within the
    * caller's scope, never anyone with a match on this opportunity already (proposed, accepted, declined,
-   * withdrawn, expired…). Scores every eligible person in one pass over the columns.
+   * withdrawn, expired…). One pass over the columns; each component comes from a small table the same component
+   * functions fill for this opportunity (every theme mask, availability key, ward, language key, skill count), so
+   * the loop only looks values up and the explanation shows exactly the values ranked by.
    */
   peopleFor(opportunityId: string, scope: PeopleScope, request: SuggestionRequest): Ranked<SuggestedPerson>[] {
     const o = this.opportunitySlots.get(opportunityId);
     if (o === undefined || this.oKind[o] === KIND.collaboration) return [];
-    const weights = weightVector(request.policy);
+    const w = weightVector(request.policy);
+    const [w0, w1, w2, w3, w4, w5, w6, w7] = w;
     const n = this.personIds.length;
     const proBono = this.oKind[o] === KIND.pro_bono_project;
-    const required = this.required[o];
-    const optional = this.optional[o];
-    for (const skill of required) for (const slot of this.skillPostings.get(skill) ?? []) this.requiredHits[slot]++;
-    for (const skill of optional) for (const slot of this.skillPostings.get(skill) ?? []) this.optionalHits[slot]++;
+    const oThemes = this.oThemes[o];
+    const multicultural = (oThemes & MULTICULTURAL) !== 0;
+
+    // Skills: taxonomy skills by mask, free tags by posting list; coverage by (required matched, optional matched).
+    const required = proBono ? [] : this.required[o];
+    const optional = proBono ? [] : this.optional[o];
+    const requiredMask = proBono ? this.oProfessions[o] : taxonomyMask(required);
+    const optionalMask = taxonomyMask(optional);
+    const requiredCount = proBono ? bitCount(requiredMask) : required.length;
+    const optionalCount = optional.length;
+    const freeRequired = required.filter((s) => !TAXONOMY_BIT.has(s));
+    const freeOptional = optional.filter((s) => !TAXONOMY_BIT.has(s));
+    for (const skill of freeRequired) for (const slot of this.skillPostings.get(skill) ?? []) this.requiredHits[slot]++;
+    for (const skill of freeOptional) for (const slot of this.skillPostings.get(skill) ?? []) this.optionalHits[slot]++;
+    const coverage = new Float64Array((requiredCount + 1) * (optionalCount + 1));
+    for (let r = 0; r <= requiredCount; r++) for (let op = 0; op <= optionalCount; op++) coverage[r * (optionalCount + 1) + op] = skillCoverage(r, requiredCount, op, optionalCount);
+    const themeValues = this.themeTable;
+    for (let mask = 0; mask < themeValues.length; mask++) themeValues[mask] = themeOverlap(mask, oThemes);
+    const wardValues = this.wardTable;
+    for (let ward = 0; ward < WARD_COUNT; ward++) wardValues[ward] = wardProximity(1 << ward, this.oWard[o]);
+    const availabilityValues = this.availabilityTable;
+    for (let key = 0; key < availabilityValues.length; key++) availabilityValues[key] = scheduleOverlap(key & 3, (key >> 2) & 7, key >> 5, this.oDays[o], this.oBands[o]);
+    const languageValues = [0, 1, 2, 3].map((key) => languageFit(key, multicultural));
+    const hoursPerWeek = this.oHoursPerWeek[o];
+    const exposure = exposureValue(this.oTaken[o]);
+    const saturation = request.policy.loadSaturation;
+
+    // Exclusions and the skill filter as marks in scratch columns: a look-up per person, not a hash.
     const excluded = this.matchedCandidates[o];
+    const marks = this.marks;
+    for (const slot of excluded) marks[slot] |= EXCLUDED;
     const skillFilter = request.skill === undefined ? undefined : this.skillPostings.get(canonicalSkill(request.skill)) ?? new Set<number>();
+    if (skillFilter) for (const slot of skillFilter) marks[slot] |= HAS_SKILL;
     const wardFilter = request.ward === undefined ? -1 : wardIndex(request.ward);
     const themeFilter = request.theme === undefined ? 0 : themeMask([request.theme]);
     const scopeWards = 'all' in scope ? -1 : scope.wardMask;
-    const oWard = this.oWard[o];
-    const oThemes = this.oThemes[o];
-    const multicultural = (oThemes & themeMask(['multicultural'])) !== 0;
-    const professions = this.oProfessions[o];
-    const professionCount = bitCount(professions);
-    const exposure = exposureValue(this.oTaken[o]);
+
+    const { pFlags, pWard, pWardMask, pThemes, pSkillMask, pProfessions, pAvailability, pLanguageKey, pHours, pProposals, pRoles, pStage, pAlumni, requiredHits, optionalHits } = this;
     const top = new TopK(request.limit, request.after, this.personIds);
     const values = this.values;
-    const saturation = request.policy.loadSaturation;
     try {
       for (let p = 0; p < n; p++) {
-        const flags = this.pFlags[p];
+        const flags = pFlags[p];
         if ((flags & (ACTIVE | CONTACTABLE)) !== (ACTIVE | CONTACTABLE)) continue;
-        if (scopeWards >= 0 && !(this.pWardMask[p] & scopeWards) && !(flags & VISIBLE_TO_OTHER_WARDS)) continue;
-        if (wardFilter >= 0 && this.pWard[p] !== wardFilter) continue;
-        if (themeFilter && !(this.pThemes[p] & themeFilter)) continue;
-        if (skillFilter && !skillFilter.has(p)) continue;
-        if (excluded.has(p)) continue;
-        values[0] = proBono
-          ? skillCoverage(bitCount(this.pProfessions[p] & professions), professionCount, 0, 0)
-          : skillCoverage(this.requiredHits[p], required.length, this.optionalHits[p], optional.length);
-        values[1] = themeOverlap(this.pThemes[p], oThemes);
-        values[2] = wardProximity(this.pWardMask[p], oWard);
-        values[3] = proBono ? hoursFit(this.pHours[p], this.oHoursPerWeek[o]) : scheduleOverlap(this.pDays[p], this.pBands[p], this.pHours[p], this.oDays[o], this.oBands[o]);
-        values[4] = languageFit(this.pLanguages[p], multicultural);
-        values[5] = loadValue(this.pProposals[p], this.pRoles[p], saturation);
+        if (marks[p] & EXCLUDED) continue;
+        if (scopeWards >= 0 && !(pWardMask[p] & scopeWards) && !(flags & VISIBLE_TO_OTHER_WARDS)) continue;
+        if (wardFilter >= 0 && pWard[p] !== wardFilter) continue;
+        if (themeFilter && !(pThemes[p] & themeFilter)) continue;
+        if (skillFilter && !(marks[p] & HAS_SKILL)) continue;
+        const v0 = proBono
+          ? coverage[bitCount(pProfessions[p] & requiredMask) * (optionalCount + 1)]
+          : coverage[(bitCount(pSkillMask[p] & requiredMask) + requiredHits[p]) * (optionalCount + 1) + bitCount(pSkillMask[p] & optionalMask) + optionalHits[p]];
+        const v1 = themeValues[pThemes[p]];
+        const v2 = wardValues[pWard[p]];
+        const v3 = proBono ? hoursFit(pHours[p], hoursPerWeek) : availabilityValues[pAvailability[p]];
+        const v4 = languageValues[pLanguageKey[p]];
+        const v5 = loadValue(pProposals[p], pRoles[p], saturation);
+        const v7 = stepUpValue(pStage[p] as Stage, pAlumni[p] === 1, pRoles[p]);
+        // The same sum, in the same order, as weightedScore and the explanation.
+        let score = 0;
+        score += v0 * w0;
+        score += v1 * w1;
+        score += v2 * w2;
+        score += v3 * w3;
+        score += v4 * w4;
+        score += v5 * w5;
+        score += exposure * w6;
+        score += v7 * w7;
+        if (score < top.threshold) continue;
+        values[0] = v0;
+        values[1] = v1;
+        values[2] = v2;
+        values[3] = v3;
+        values[4] = v4;
+        values[5] = v5;
         values[6] = exposure;
-        values[7] = stepUpValue(this.pStage[p] as Stage, this.pAlumni[p] === 1, this.pRoles[p]);
-        top.offer(p, weightedScore(values, weights), values);
+        values[7] = v7;
+        top.offer(p, score, values);
       }
     } finally {
-      for (const skill of required) for (const slot of this.skillPostings.get(skill) ?? []) this.requiredHits[slot] = 0;
-      for (const skill of optional) for (const slot of this.skillPostings.get(skill) ?? []) this.optionalHits[slot] = 0;
+      for (const skill of freeRequired) for (const slot of this.skillPostings.get(skill) ?? []) requiredHits[slot] = 0;
+      for (const skill of freeOptional) for (const slot of this.skillPostings.get(skill) ?? []) optionalHits[slot] = 0;
+      for (const slot of excluded) marks[slot] = 0;
+      if (skillFilter) for (const slot of skillFilter) marks[slot] = 0;
     }
     return top.ranked().map(({ slot, score, values }) => ({
       score,
@@ -677,38 +767,80 @@ export class SuggestionIndex {
   opportunitiesFor(personId: string, request: SuggestionRequest): Ranked<SuggestedOpportunity>[] {
     const p = this.personSlots.get(personId);
     if (p === undefined || !(this.pFlags[p] & ACTIVE)) return [];
-    const weights = weightVector(request.policy);
+    const [w0, w1, w2, w3, w4, w5, w6, w7] = weightVector(request.policy);
     const skills = this.personSkillSets[p];
+    const skillMask = this.pSkillMask[p];
+    const professions = this.pProfessions[p];
+    const hours = this.pHours[p];
     const wardFilter = request.ward === undefined ? -1 : wardIndex(request.ward);
     const themeFilter = request.theme === undefined ? 0 : themeMask([request.theme]);
     const skillFilter = request.skill === undefined ? undefined : canonicalSkill(request.skill);
     const skillFilterProfession = skillFilter === undefined ? 0 : maskOf(PROFESSIONS, [skillFilter]);
-    const load = loadValue(this.pProposals[p], this.pRoles[p], request.policy.loadSaturation);
-    const stepUp = stepUpValue(this.pStage[p] as Stage, this.pAlumni[p] === 1, this.pRoles[p]);
+    // The person is fixed: each component becomes a table over what varies between opportunities.
+    const themeValues = this.themeTable;
+    for (let mask = 0; mask < themeValues.length; mask++) themeValues[mask] = themeOverlap(this.pThemes[p], mask);
+    const wardValues = this.wardTable;
+    for (let ward = 0; ward < WARD_COUNT; ward++) wardValues[ward] = wardProximity(this.pWardMask[p], ward);
+    wardValues[NO_WARD] = wardProximity(this.pWardMask[p], NO_WARD);
+    const scheduleValues = this.availabilityTable;
+    for (let key = 0; key < 32; key++) scheduleValues[key] = scheduleOverlap(this.pDays[p], this.pBands[p], hours, key & 3, key >> 2);
+    const languageValues = [languageFit(this.pLanguages[p], false), languageFit(this.pLanguages[p], true)];
+    const v5 = loadValue(this.pProposals[p], this.pRoles[p], request.policy.loadSaturation);
+    const v7 = stepUpValue(this.pStage[p] as Stage, this.pAlumni[p] === 1, this.pRoles[p]);
+    const matched = this.personMatchedOpportunities[p];
+    const marks = this.opportunityMarks;
+    for (const o of matched) marks[o] = 1;
+    const { oKind, oOpen, oTaken, oPlaces, oWard, oThemes, oDays, oBands, oProfessions, oHoursPerWeek, oRequiredMask, oOptionalMask, oFreeSkills } = this;
     const top = new TopK(request.limit, request.after, this.opportunityIds);
     const values = this.values;
-    for (let o = 0; o < this.opportunityIds.length; o++) {
-      const kind = this.oKind[o];
-      if (!this.oOpen[o] || kind === KIND.collaboration || this.oTaken[o] >= this.oPlaces[o]) continue;
-      if (wardFilter >= 0 && this.oWard[o] !== wardFilter) continue;
-      if (themeFilter && !(this.oThemes[o] & themeFilter)) continue;
-      if (skillFilter !== undefined && !this.required[o].includes(skillFilter) && !this.optional[o].includes(skillFilter) && !(this.oProfessions[o] & skillFilterProfession)) continue;
-      if (this.matchedCandidates[o].has(p)) continue;
-      const proBono = kind === KIND.pro_bono_project;
-      if (proBono) {
-        values[0] = skillCoverage(bitCount(this.pProfessions[p] & this.oProfessions[o]), bitCount(this.oProfessions[o]), 0, 0);
-        values[3] = hoursFit(this.pHours[p], this.oHoursPerWeek[o]);
-      } else {
-        values[0] = skillCoverage(countIn(this.required[o], skills), this.required[o].length, countIn(this.optional[o], skills), this.optional[o].length);
-        values[3] = scheduleOverlap(this.pDays[p], this.pBands[p], this.pHours[p], this.oDays[o], this.oBands[o]);
+    try {
+      for (let o = 0; o < this.opportunityIds.length; o++) {
+        const kind = oKind[o];
+        if (!oOpen[o] || kind === KIND.collaboration || oTaken[o] >= oPlaces[o] || marks[o]) continue;
+        if (wardFilter >= 0 && oWard[o] !== wardFilter) continue;
+        if (themeFilter && !(oThemes[o] & themeFilter)) continue;
+        if (skillFilter !== undefined && !this.required[o].includes(skillFilter) && !this.optional[o].includes(skillFilter) && !(oProfessions[o] & skillFilterProfession)) continue;
+        const proBono = kind === KIND.pro_bono_project;
+        let v0: number;
+        let v3: number;
+        if (proBono) {
+          v0 = skillCoverage(bitCount(professions & oProfessions[o]), bitCount(oProfessions[o]), 0, 0);
+          v3 = hoursFit(hours, oHoursPerWeek[o]);
+        } else {
+          const required = this.required[o];
+          const optional = this.optional[o];
+          v0 = oFreeSkills[o]
+            ? skillCoverage(countIn(required, skills), required.length, countIn(optional, skills), optional.length)
+            : skillCoverage(bitCount(skillMask & oRequiredMask[o]), required.length, bitCount(skillMask & oOptionalMask[o]), optional.length);
+          v3 = scheduleValues[oDays[o] | (oBands[o] << 2)];
+        }
+        const v1 = themeValues[oThemes[o]];
+        const v2 = wardValues[oWard[o]];
+        const v4 = languageValues[oThemes[o] & MULTICULTURAL ? 1 : 0];
+        const v6 = exposureValue(oTaken[o]);
+        // The same sum, in the same order, as weightedScore and the explanation.
+        let score = 0;
+        score += v0 * w0;
+        score += v1 * w1;
+        score += v2 * w2;
+        score += v3 * w3;
+        score += v4 * w4;
+        score += v5 * w5;
+        score += v6 * w6;
+        score += v7 * w7;
+        if (score < top.threshold) continue;
+        values[0] = v0;
+        values[1] = v1;
+        values[2] = v2;
+        values[3] = v3;
+        values[4] = v4;
+        values[5] = v5;
+        values[6] = v6;
+        values[7] = v7;
+        top.offer(o, score, values);
       }
-      values[1] = themeOverlap(this.pThemes[p], this.oThemes[o]);
-      values[2] = wardProximity(this.pWardMask[p], this.oWard[o]);
-      values[4] = languageFit(this.pLanguages[p], (this.oThemes[o] & themeMask(['multicultural'])) !== 0);
-      values[5] = load;
-      values[6] = exposureValue(this.oTaken[o]);
-      values[7] = stepUp;
-      top.offer(o, weightedScore(values, weights), values);
+    } finally {
+      for (const o of matched) marks[o] = 0;
     }
     return top.ranked().map(({ slot, score, values }) => ({
       score,
@@ -747,6 +879,8 @@ interface TopEntry {
  */
 class TopK {
   private readonly entries: TopEntry[] = [];
+  /** Below this score nothing gets in (the last entry's score once full): the scan skips offering. */
+  threshold = -Infinity;
   constructor(
     private readonly limit: number,
     private readonly after: RankCursor | undefined,
@@ -770,6 +904,7 @@ class TopK {
     let i = entries.length;
     while (i > 0 && this.before(score, this.ids[slot], entries[i - 1].score, this.ids[entries[i - 1].slot])) i--;
     entries.splice(i, 0, { slot, score, values: Float64Array.from(values) });
+    if (entries.length === this.limit) this.threshold = entries[entries.length - 1].score;
   }
 
   ranked(): TopEntry[] {
