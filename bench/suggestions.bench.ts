@@ -72,6 +72,19 @@ interface RoleQuery {
 
 const SKILL_CODES = SKILL_TAXONOMY.map((s) => s.code);
 
+/** Inserts into a sorted top-LIMIT; returns the new entry threshold. */
+function pushTop(top: Float64Array, topSlots: Int32Array, score: number, slot: number): number {
+  let i = LIMIT - 1;
+  while (i > 0 && top[i - 1] < score) {
+    top[i] = top[i - 1];
+    topSlots[i] = topSlots[i - 1];
+    i--;
+  }
+  top[i] = score;
+  topSlots[i] = slot;
+  return top[LIMIT - 1];
+}
+
 /** The baseline: default@1's formula inline over the columns, top LIMIT by score. */
 function scan(c: Columns, q: RoleQuery, w: Float64Array, top: Float64Array, topSlots: Int32Array): number {
   top.fill(-Infinity);
@@ -94,16 +107,7 @@ function scan(c: Columns, q: RoleQuery, w: Float64Array, top: Float64Array, topS
     const language = c.languages[p] & 1 ? 1 : 0;
     const load = Math.min(1, c.load[p] / 4);
     const score = w[0] * skills + w[1] * themes + w[2] * ward + w[3] * availability + w[4] * language + w[5] * load + w[6];
-    if (score <= threshold) continue;
-    let i = LIMIT - 1;
-    while (i > 0 && top[i - 1] < score) {
-      top[i] = top[i - 1];
-      topSlots[i] = topSlots[i - 1];
-      i--;
-    }
-    top[i] = score;
-    topSlots[i] = p;
-    threshold = top[LIMIT - 1];
+    if (score > threshold) threshold = pushTop(top, topSlots, score, p);
   }
   return topSlots[0];
 }
@@ -165,37 +169,17 @@ export const benchmark: Benchmark = {
     // ---- opportunity → people
     if (ctx.selected('people for a role')) {
       const order = picks(71, queriesPerRound).map((i) => roles[i % roles.length]);
-      const latencies: Record<'index' | 'scan', number[]> = { index: [], scan: [] };
-      let measuring = false;
       const top = new Float64Array(LIMIT);
       const topSlots = new Int32Array(LIMIT);
-      let sink = 0;
-      const side = (name: 'index' | 'scan', query: (q: RoleQuery) => void): Side => async () => {
-        const startedAt = performance.now();
-        for (const q of order) {
-          const t = performance.now();
-          query(q);
-          if (measuring) latencies[name].push(performance.now() - t);
-        }
-        return { work: order.length, ms: performance.now() - startedAt };
-      };
-      const sides = {
-        index: side('index', (q) => (sink += index.peopleFor(q.opportunityId, { all: true }, { policy, language: 'ja', limit: LIMIT }).length)),
-        scan: side('scan', (q) => (sink += scan(columns, q, weights, top, topSlots))),
-      };
-      // Warm-up round unmeasured; then the measured rounds record latencies.
-      await interleave(sides, { rounds: 0, warmup: 1 });
-      measuring = true;
-      const rates = await interleave(sides, { rounds, warmup: 0, log: (m) => ctx.log(m), label: 'people for a role' });
-      report(ctx, 'people for a role (top 20 of all people)', rates, latencies);
-      void sink;
+      await compareQueries(ctx, 'people for a role (top 20 of all people)', order, {
+        index: (q) => index.peopleFor(q.opportunityId, { all: true }, { policy, language: 'ja', limit: LIMIT }).length,
+        scan: (q) => scan(columns, q, weights, top, topSlots),
+      }, rounds);
     }
 
     // ---- person → opportunities
     if (ctx.selected('roles for a person')) {
       const order = picks(73, queriesPerRound).map((i) => generatedId('p', i % people));
-      const latencies: Record<'index' | 'scan', number[]> = { index: [], scan: [] };
-      let measuring = false;
       // The baseline for this direction: the same formula inline over role columns, the person fixed, top LIMIT.
       const roleWard = Uint8Array.from(roles, (r) => r.ward);
       const roleThemes = Uint16Array.from(roles, (r) => r.themes);
@@ -205,7 +189,6 @@ export const benchmark: Benchmark = {
       const roleBands = Uint8Array.from(roles, (r) => r.bands);
       const top = new Float64Array(LIMIT);
       const topSlots = new Int32Array(LIMIT);
-      let sink = 0;
       const scanRoles = (personId: string) => {
         const p = Number.parseInt(personId.slice(-12), 16);
         const [skills, themes, days, bands] = [columns.skills[p], columns.themes[p], columns.days[p], columns.bands[p]];
@@ -227,40 +210,44 @@ export const benchmark: Benchmark = {
           const bandCount = popcount(roleBands[o]);
           const availability = ((dayCount ? popcount(days & roleDays[o]) / dayCount : 1) + (bandCount ? popcount(bands & roleBands[o]) / bandCount : 1)) / 2;
           const score = weights[0] * skill + weights[1] * theme + weights[2] * ward + weights[3] * availability + weights[4] * language + weights[5] * load + weights[6];
-          if (score <= threshold) continue;
-          let i = LIMIT - 1;
-          while (i > 0 && top[i - 1] < score) {
-            top[i] = top[i - 1];
-            topSlots[i] = topSlots[i - 1];
-            i--;
-          }
-          top[i] = score;
-          topSlots[i] = o;
-          threshold = top[LIMIT - 1];
+          if (score > threshold) threshold = pushTop(top, topSlots, score, o);
         }
         return topSlots[0];
       };
-      const side = (name: 'index' | 'scan', query: (personId: string) => void): Side => async () => {
-        const startedAt = performance.now();
-        for (const personId of order) {
-          const t = performance.now();
-          query(personId);
-          if (measuring) latencies[name].push(performance.now() - t);
-        }
-        return { work: order.length, ms: performance.now() - startedAt };
-      };
-      const sides = {
-        index: side('index', (personId) => (sink += index.opportunitiesFor(personId, { policy, language: 'ja', limit: LIMIT }).length)),
-        scan: side('scan', (personId) => (sink += scanRoles(personId))),
-      };
-      await interleave(sides, { rounds: 0, warmup: 1 });
-      measuring = true;
-      const rates = await interleave(sides, { rounds, warmup: 0, log: (m) => ctx.log(m), label: 'roles for a person' });
-      report(ctx, 'roles for a person (top 20 of all open roles)', rates, latencies);
-      void sink;
+      await compareQueries(ctx, 'roles for a person (top 20 of all open roles)', order, {
+        index: (personId) => index.opportunitiesFor(personId, { policy, language: 'ja', limit: LIMIT }).length,
+        scan: scanRoles,
+      }, rounds);
     }
   },
 };
+
+/**
+ * Runs the same queries through both sides, interleaved round by round (one unmeasured warm-up round), timing each
+ * query; records the rates' comparison and notes both sides' p50/p95.
+ */
+async function compareQueries<Q>(ctx: BenchContext, name: string, queries: readonly Q[], run: Record<'index' | 'scan', (query: Q) => number>, rounds: number): Promise<void> {
+  const latencies: Record<'index' | 'scan', number[]> = { index: [], scan: [] };
+  let measuring = false;
+  let sink = 0;
+  const side =
+    (which: 'index' | 'scan'): Side =>
+    async () => {
+      const startedAt = performance.now();
+      for (const q of queries) {
+        const t = performance.now();
+        sink += run[which](q);
+        if (measuring) latencies[which].push(performance.now() - t);
+      }
+      return { work: queries.length, ms: performance.now() - startedAt };
+    };
+  const sides = { index: side('index'), scan: side('scan') };
+  await interleave(sides, { rounds: 0, warmup: 1 });
+  measuring = true;
+  const rates = await interleave(sides, { rounds, warmup: 0, log: (m) => ctx.log(m), label: name });
+  ctx.detail(`${name}: checksum`, sink);
+  report(ctx, name, rates, latencies);
+}
 
 function report(ctx: BenchContext, name: string, rates: Record<string, number[]>, latencies: Record<'index' | 'scan', number[]>): void {
   const [p50, p95, b50, b95] = [percentile(latencies.index, 50), percentile(latencies.index, 95), percentile(latencies.scan, 50), percentile(latencies.scan, 95)];

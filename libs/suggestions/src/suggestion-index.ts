@@ -1,5 +1,6 @@
 import { SKILL_TAXONOMY, THEMES, canonicalSkill, normaliseSkills } from '@tsunagi/domain';
-import { DAY_KINDS, PROFESSIONS, TIME_BANDS, type MatchStatus, type OpportunityDetails } from '@tsunagi/matching';
+import { DAY_KINDS, MATCH_STATUS_AFTER, OPPORTUNITY_EVENT_TYPES, PROFESSIONS, TIME_BANDS, type MatchStatus, type OpportunityDetails } from '@tsunagi/matching';
+import { ORGANISATION_EVENT_TYPES, PERSON_EVENT_TYPES } from '@tsunagi/participants';
 import {
   NO_WARD,
   bitCount,
@@ -19,33 +20,13 @@ import { Explanation, ExplanationLanguage, explain, weightedScore } from './expl
 import { STAGE, Stage, reachedRegular, stepUpValue } from './ladder';
 import { COMPONENT_COUNT, SuggestionPolicy, weightVector } from './policy';
 
-/** The events the index reads: people, organisations, opportunities and their matches, meeting attendance. */
-export const SUGGESTION_EVENT_TYPES = [
-  'PersonRegistered',
-  'PersonProfileUpdated',
-  'PersonPaused',
-  'PersonResumed',
-  'PersonDeactivated',
-  'OrganisationRegistered',
-  'OrganisationUpdated',
-  'OrganisationDeactivated',
-  'OpportunityOpened',
-  'OpportunityUpdated',
-  'OpportunityClosed',
-  'OpportunityReopened',
-  'InterestExpressed',
-  'InterestDeclined',
-  'MatchProposed',
-  'MatchAccepted',
-  'MatchDeclined',
-  'MatchWithdrawn',
-  'MatchExpired',
-  'MatchConfirmed',
-  'MatchStarted',
-  'MatchCompleted',
-  'MatchEndedEarly',
+/** The events the index reads: people, organisations, opportunities and their matches (not hours), meeting check-ins. */
+export const SUGGESTION_EVENT_TYPES: readonly string[] = [
+  ...PERSON_EVENT_TYPES,
+  ...ORGANISATION_EVENT_TYPES.filter((type) => !type.startsWith('Representative')),
+  ...OPPORTUNITY_EVENT_TYPES.filter((type) => !type.startsWith('Hours')),
   'AttendeeCheckedIn',
-] as const;
+];
 
 /** An event as the index needs it (a RecordedEvent has these fields). */
 export interface IndexedEvent {
@@ -64,19 +45,9 @@ const ACTIVE = 2;
 const CONTACTABLE = 4;
 const VISIBLE_TO_OTHER_WARDS = 8;
 
-const MATCH_STATUS_AFTER: Record<string, MatchStatus> = {
-  InterestExpressed: 'interested',
-  InterestDeclined: 'interest_declined',
-  MatchProposed: 'proposed',
-  MatchAccepted: 'accepted',
-  MatchDeclined: 'declined',
-  MatchWithdrawn: 'withdrawn',
-  MatchExpired: 'expired',
-  MatchConfirmed: 'confirmed',
-  MatchStarted: 'started',
-  MatchCompleted: 'completed',
-  MatchEndedEarly: 'ended_early',
-};
+/** A match's status after an event: the decider's own table, plus the two events that open a match. */
+const matchStatusAfter = (type: string): MatchStatus | undefined =>
+  type === 'MatchProposed' ? 'proposed' : type === 'InterestExpressed' ? 'interested' : MATCH_STATUS_AFTER[type as keyof typeof MATCH_STATUS_AFTER];
 const isOpenProposal = (status: MatchStatus | undefined) => status === 'proposed';
 const isActiveRole = (status: MatchStatus | undefined) => status === 'accepted' || status === 'confirmed' || status === 'started';
 const holdsPlace = (status: MatchStatus | undefined) => isActiveRole(status) || status === 'completed';
@@ -317,7 +288,7 @@ export class SuggestionIndex {
       case 'AttendeeCheckedIn':
         return this.addOccasion(this.personSlot(d.personId), `meeting:${d.meetingId}`, Date.parse(d.at));
       default: {
-        const status = MATCH_STATUS_AFTER[type];
+        const status = matchStatusAfter(type);
         if (status) this.changeMatch(d, status);
       }
     }
@@ -617,8 +588,7 @@ export class SuggestionIndex {
   peopleFor(opportunityId: string, scope: PeopleScope, request: SuggestionRequest): Ranked<SuggestedPerson>[] {
     const o = this.opportunitySlots.get(opportunityId);
     if (o === undefined || this.oKind[o] === KIND.collaboration) return [];
-    const w = weightVector(request.policy);
-    const [w0, w1, w2, w3, w4, w5, w6, w7] = w;
+    const weights = weightVector(request.policy);
     const n = this.personIds.length;
     const proBono = this.oKind[o] === KIND.pro_bono_project;
     const oThemes = this.oThemes[o];
@@ -670,35 +640,17 @@ export class SuggestionIndex {
         if (wardFilter >= 0 && pWard[p] !== wardFilter) continue;
         if (themeFilter && !(pThemes[p] & themeFilter)) continue;
         if (skillFilter && !(marks[p] & HAS_SKILL)) continue;
-        const v0 = proBono
+        values[0] = proBono
           ? coverage[bitCount(pProfessions[p] & requiredMask) * (optionalCount + 1)]
           : coverage[(bitCount(pSkillMask[p] & requiredMask) + requiredHits[p]) * (optionalCount + 1) + bitCount(pSkillMask[p] & optionalMask) + optionalHits[p]];
-        const v1 = themeValues[pThemes[p]];
-        const v2 = wardValues[pWard[p]];
-        const v3 = proBono ? hoursFit(pHours[p], hoursPerWeek) : availabilityValues[pAvailability[p]];
-        const v4 = languageValues[pLanguageKey[p]];
-        const v5 = loadValue(pProposals[p], pRoles[p], saturation);
-        const v7 = stepUpValue(pStage[p] as Stage, pAlumni[p] === 1, pRoles[p]);
-        // The same sum, in the same order, as weightedScore and the explanation.
-        let score = 0;
-        score += v0 * w0;
-        score += v1 * w1;
-        score += v2 * w2;
-        score += v3 * w3;
-        score += v4 * w4;
-        score += v5 * w5;
-        score += exposure * w6;
-        score += v7 * w7;
-        if (score < top.threshold) continue;
-        values[0] = v0;
-        values[1] = v1;
-        values[2] = v2;
-        values[3] = v3;
-        values[4] = v4;
-        values[5] = v5;
+        values[1] = themeValues[pThemes[p]];
+        values[2] = wardValues[pWard[p]];
+        values[3] = proBono ? hoursFit(pHours[p], hoursPerWeek) : availabilityValues[pAvailability[p]];
+        values[4] = languageValues[pLanguageKey[p]];
+        values[5] = loadValue(pProposals[p], pRoles[p], saturation);
         values[6] = exposure;
-        values[7] = v7;
-        top.offer(p, score, values);
+        values[7] = stepUpValue(pStage[p] as Stage, pAlumni[p] === 1, pRoles[p]);
+        top.consider(p, values, weights);
       }
     } finally {
       for (const skill of freeRequired) for (const slot of this.skillPostings.get(skill) ?? []) requiredHits[slot] = 0;
@@ -706,17 +658,13 @@ export class SuggestionIndex {
       for (const slot of excluded) marks[slot] = 0;
       if (skillFilter) for (const slot of skillFilter) marks[slot] = 0;
     }
-    return top.ranked().map(({ slot, score, values }) => ({
-      score,
-      explanation: explain(values, request.policy, request.language),
-      item: {
-        type: 'person',
-        personId: this.personIds[slot],
-        displayName: this.displayNames[slot],
-        ward: this.wardName(this.pWard[slot]),
-        skills: [...this.personSkills[slot]],
-        themes: [...this.personThemes[slot]],
-      },
+    return top.ranked(request, (slot) => ({
+      type: 'person',
+      personId: this.personIds[slot],
+      displayName: this.displayNames[slot],
+      ward: this.wardName(this.pWard[slot]),
+      skills: [...this.personSkills[slot]],
+      themes: [...this.personThemes[slot]],
     }));
   }
 
@@ -745,18 +693,14 @@ export class SuggestionIndex {
       values[5] = loadValue(this.gProposals[g], this.gRoles[g], request.policy.loadSaturation);
       values[6] = exposure;
       values[7] = 0;
-      top.offer(g, weightedScore(values, weights), values);
+      top.consider(g, values, weights);
     }
-    return top.ranked().map(({ slot, score, values }) => ({
-      score,
-      explanation: explain(values, request.policy, request.language),
-      item: {
-        type: 'organisation',
-        organisationId: this.organisationIds[slot],
-        name: this.organisationNames[slot],
-        wardsServed: [...this.organisationWards[slot]],
-        themes: [...this.organisationThemes[slot]],
-      },
+    return top.ranked(request, (slot) => ({
+      type: 'organisation',
+      organisationId: this.organisationIds[slot],
+      name: this.organisationNames[slot],
+      wardsServed: [...this.organisationWards[slot]],
+      themes: [...this.organisationThemes[slot]],
     }));
   }
 
@@ -767,7 +711,7 @@ export class SuggestionIndex {
   opportunitiesFor(personId: string, request: SuggestionRequest): Ranked<SuggestedOpportunity>[] {
     const p = this.personSlots.get(personId);
     if (p === undefined || !(this.pFlags[p] & ACTIVE)) return [];
-    const [w0, w1, w2, w3, w4, w5, w6, w7] = weightVector(request.policy);
+    const weights = weightVector(request.policy);
     const skills = this.personSkillSets[p];
     const skillMask = this.pSkillMask[p];
     const professions = this.pProfessions[p];
@@ -801,59 +745,36 @@ export class SuggestionIndex {
         if (themeFilter && !(oThemes[o] & themeFilter)) continue;
         if (skillFilter !== undefined && !this.required[o].includes(skillFilter) && !this.optional[o].includes(skillFilter) && !(oProfessions[o] & skillFilterProfession)) continue;
         const proBono = kind === KIND.pro_bono_project;
-        let v0: number;
-        let v3: number;
         if (proBono) {
-          v0 = skillCoverage(bitCount(professions & oProfessions[o]), bitCount(oProfessions[o]), 0, 0);
-          v3 = hoursFit(hours, oHoursPerWeek[o]);
+          values[0] = skillCoverage(bitCount(professions & oProfessions[o]), bitCount(oProfessions[o]), 0, 0);
+          values[3] = hoursFit(hours, oHoursPerWeek[o]);
         } else {
           const required = this.required[o];
           const optional = this.optional[o];
-          v0 = oFreeSkills[o]
+          values[0] = oFreeSkills[o]
             ? skillCoverage(countIn(required, skills), required.length, countIn(optional, skills), optional.length)
             : skillCoverage(bitCount(skillMask & oRequiredMask[o]), required.length, bitCount(skillMask & oOptionalMask[o]), optional.length);
-          v3 = scheduleValues[oDays[o] | (oBands[o] << 2)];
+          values[3] = scheduleValues[oDays[o] | (oBands[o] << 2)];
         }
-        const v1 = themeValues[oThemes[o]];
-        const v2 = wardValues[oWard[o]];
-        const v4 = languageValues[oThemes[o] & MULTICULTURAL ? 1 : 0];
-        const v6 = exposureValue(oTaken[o]);
-        // The same sum, in the same order, as weightedScore and the explanation.
-        let score = 0;
-        score += v0 * w0;
-        score += v1 * w1;
-        score += v2 * w2;
-        score += v3 * w3;
-        score += v4 * w4;
-        score += v5 * w5;
-        score += v6 * w6;
-        score += v7 * w7;
-        if (score < top.threshold) continue;
-        values[0] = v0;
-        values[1] = v1;
-        values[2] = v2;
-        values[3] = v3;
-        values[4] = v4;
+        values[1] = themeValues[oThemes[o]];
+        values[2] = wardValues[oWard[o]];
+        values[4] = languageValues[oThemes[o] & MULTICULTURAL ? 1 : 0];
         values[5] = v5;
-        values[6] = v6;
+        values[6] = exposureValue(oTaken[o]);
         values[7] = v7;
-        top.offer(o, score, values);
+        top.consider(o, values, weights);
       }
     } finally {
       for (const o of matched) marks[o] = 0;
     }
-    return top.ranked().map(({ slot, score, values }) => ({
-      score,
-      explanation: explain(values, request.policy, request.language),
-      item: {
-        type: 'opportunity',
-        opportunityId: this.opportunityIds[slot],
-        organisationId: this.opportunityOrganisations[slot],
-        kind: KIND_NAMES[this.oKind[slot]],
-        title: this.opportunityTitles[slot],
-        ward: this.wardName(this.oWard[slot]),
-        themes: [...this.opportunityThemes[slot]],
-      },
+    return top.ranked(request, (slot) => ({
+      type: 'opportunity',
+      opportunityId: this.opportunityIds[slot],
+      organisationId: this.opportunityOrganisations[slot],
+      kind: KIND_NAMES[this.oKind[slot]],
+      title: this.opportunityTitles[slot],
+      ward: this.wardName(this.oWard[slot]),
+      themes: [...this.opportunityThemes[slot]],
     }));
   }
 
@@ -892,7 +813,13 @@ class TopK {
     return aScore > bScore || (aScore === bScore && aId < bId);
   }
 
-  offer(slot: number, score: number, values: Float64Array): void {
+  /** Scores the values (weightedScore: the explanation's own sum) and offers the candidate when it may get in. */
+  consider(slot: number, values: Float64Array, weights: Float64Array): void {
+    const score = weightedScore(values, weights);
+    if (score >= this.threshold) this.offer(slot, score, values);
+  }
+
+  private offer(slot: number, score: number, values: Float64Array): void {
     const after = this.after;
     if (after && !this.before(after.score, after.id, score, this.ids[slot])) return;
     const entries = this.entries;
@@ -907,7 +834,8 @@ class TopK {
     if (entries.length === this.limit) this.threshold = entries[entries.length - 1].score;
   }
 
-  ranked(): TopEntry[] {
-    return this.entries;
+  /** The entries best first, each with its explanation and the item the caller shows. */
+  ranked<T>(request: SuggestionRequest, itemOf: (slot: number) => T): Ranked<T>[] {
+    return this.entries.map(({ slot, score, values }) => ({ score, explanation: explain(values, request.policy, request.language), item: itemOf(slot) }));
   }
 }

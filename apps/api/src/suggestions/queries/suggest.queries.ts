@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type { Principal } from '@tsunagi/domain';
 import { maySeePerson } from '@tsunagi/participants';
@@ -10,6 +11,8 @@ import type { SuggestionsRequestDto } from './suggestions.request.dto';
 
 export const SUGGESTIONS_PROJECTION = 'suggestions';
 
+/** Nest reads the handlers' constructor parameters from this class (its decorator records them). */
+@Injectable()
 abstract class SuggestionsHandler {
   protected readonly index: SuggestionIndex;
   constructor(
@@ -23,11 +26,11 @@ abstract class SuggestionsHandler {
   }
 }
 
-/** For an opportunity: people (volunteer roles, pro-bono projects) or organisations (collaborations). */
-export class SuggestForOpportunityQuery extends Query<SuggestionPage<SuggestedPerson> | SuggestionPage<SuggestedOrganisation>> {
+/** Who asks, about which opportunity or person, with which filters and page, in which language. */
+abstract class SuggestionsQuery<Result> extends Query<Result> {
   constructor(
     readonly principal: Principal,
-    readonly opportunityId: string,
+    readonly subjectId: string,
     readonly request: SuggestionsRequestDto,
     readonly language: Language,
   ) {
@@ -35,14 +38,13 @@ export class SuggestForOpportunityQuery extends Query<SuggestionPage<SuggestedPe
   }
 }
 
+/** For an opportunity (subjectId): people (volunteer roles, pro-bono projects) or organisations (collaborations). */
+export class SuggestForOpportunityQuery extends SuggestionsQuery<SuggestionPage<SuggestedPerson> | SuggestionPage<SuggestedOrganisation>> {}
+
 @QueryHandler(SuggestForOpportunityQuery)
 export class SuggestForOpportunityHandler extends SuggestionsHandler implements IQueryHandler<SuggestForOpportunityQuery> {
-  constructor(projections: ProjectionsService, config: AppConfig) {
-    super(projections, config);
-  }
-
   /** A coordinator asks only for opportunities of their wards; opportunities are public, so another ward's is a 403, not a 404. */
-  async execute({ principal, opportunityId, request, language }: SuggestForOpportunityQuery) {
+  async execute({ principal, subjectId: opportunityId, request, language }: SuggestForOpportunityQuery) {
     const opportunity = this.index.opportunity(opportunityId);
     if (!opportunity) throw new ApiError(404, 'opportunity.not_found');
     if (principal.role !== 'admin' && !principal.wards.includes(opportunity.ward)) throw new ApiError(403, 'auth.forbidden');
@@ -56,30 +58,17 @@ export class SuggestForOpportunityHandler extends SuggestionsHandler implements 
   }
 }
 
-/** For a person: open volunteer roles and pro-bono projects with a place left. */
-export class SuggestForPersonQuery extends Query<SuggestionPage<SuggestedOpportunity>> {
-  constructor(
-    readonly principal: Principal,
-    readonly personId: string,
-    readonly request: SuggestionsRequestDto,
-    readonly language: Language,
-  ) {
-    super();
-  }
-}
+/** For a person (subjectId): open volunteer roles and pro-bono projects with a place left. */
+export class SuggestForPersonQuery extends SuggestionsQuery<SuggestionPage<SuggestedOpportunity>> {}
 
 @QueryHandler(SuggestForPersonQuery)
 export class SuggestForPersonHandler extends SuggestionsHandler implements IQueryHandler<SuggestForPersonQuery> {
-  constructor(projections: ProjectionsService, config: AppConfig) {
-    super(projections, config);
-  }
-
   /**
    * The volunteer themself, admins, and coordinators who may see the person (the people visibility rule); anyone
    * else learns nothing, not even that the person exists. Someone else is offered nothing to pass on unless the
    * person agreed to be contacted; paused and deactivated people are offered nothing.
    */
-  async execute({ principal, personId, request, language }: SuggestForPersonQuery) {
+  async execute({ principal, subjectId: personId, request, language }: SuggestForPersonQuery) {
     const person = this.index.person(personId);
     const themself = principal.role === 'volunteer' && principal.personId === personId;
     const sees = person && (themself || (principal.role !== 'volunteer' && maySeePerson(principal, { personId, ward: person.ward, consents: { mayBeContacted: person.contactable, visibleToOtherWards: person.visibleToOtherWards } })));
