@@ -1,4 +1,4 @@
-import { COMPONENTS, COMPONENT_COUNT, COMPONENT_LABELS, Component, SuggestionPolicy } from './policy';
+import { COMPONENTS, COMPONENT_LABELS, Component, SuggestionPolicy } from './policy';
 
 export type ExplanationLanguage = 'ja' | 'en';
 
@@ -19,15 +19,9 @@ export interface Explanation {
 }
 
 /**
- * The score from component values (in COMPONENTS order) and weights: contributions summed in that order. The
- * index and the explanation both call this, so the score shown is the score ranked by, to the bit.
+ * Each component's value, weight and contribution; the score is the contributions summed in COMPONENTS order, the
+ * same order the index's scans sum them in (scoreOf), so the score shown is the score ranked by, to the bit.
  */
-export function weightedScore(values: ArrayLike<number>, weights: ArrayLike<number>): number {
-  let score = 0;
-  for (let i = 0; i < COMPONENT_COUNT; i++) score += values[i] * weights[i];
-  return score;
-}
-
 export function explain(values: ArrayLike<number>, policy: SuggestionPolicy, language: ExplanationLanguage): Explanation {
   const components = COMPONENTS.map((component, i) => {
     const weight = policy.weights[component];

@@ -16,9 +16,12 @@ import {
   wardIndex,
   wardProximity,
 } from './components';
-import { Explanation, ExplanationLanguage, explain, weightedScore } from './explanation';
+import { Explanation, ExplanationLanguage, explain } from './explanation';
 import { STAGE, Stage, reachedRegular, stepUpValue } from './ladder';
 import { COMPONENT_COUNT, SuggestionPolicy, weightVector } from './policy';
+
+// scoreOf below spells out the eight components; a ninth must be added there too.
+if (COMPONENT_COUNT !== 8) throw new Error('scoreOf sums eight components');
 
 /** The events the index reads: people, organisations, opportunities and their matches (not hours), meeting check-ins. */
 export const SUGGESTION_EVENT_TYPES: readonly string[] = [
@@ -231,7 +234,6 @@ export class SuggestionIndex {
   private readonly themeTable = new Float64Array(1 << THEMES.length);
   private readonly wardTable = new Float64Array(256);
   private readonly availabilityTable = new Float64Array(64);
-  private readonly values = new Float64Array(COMPONENT_COUNT);
 
   get peopleCount(): number {
     return this.personIds.length;
@@ -630,7 +632,6 @@ export class SuggestionIndex {
 
     const { pFlags, pWard, pWardMask, pThemes, pSkillMask, pProfessions, pAvailability, pLanguageKey, pHours, pProposals, pRoles, pStage, pAlumni, requiredHits, optionalHits } = this;
     const top = new TopK(request.limit, request.after, this.personIds);
-    const values = this.values;
     try {
       for (let p = 0; p < n; p++) {
         const flags = pFlags[p];
@@ -640,17 +641,17 @@ export class SuggestionIndex {
         if (wardFilter >= 0 && pWard[p] !== wardFilter) continue;
         if (themeFilter && !(pThemes[p] & themeFilter)) continue;
         if (skillFilter && !(marks[p] & HAS_SKILL)) continue;
-        values[0] = proBono
+        const v0 = proBono
           ? coverage[bitCount(pProfessions[p] & requiredMask) * (optionalCount + 1)]
           : coverage[(bitCount(pSkillMask[p] & requiredMask) + requiredHits[p]) * (optionalCount + 1) + bitCount(pSkillMask[p] & optionalMask) + optionalHits[p]];
-        values[1] = themeValues[pThemes[p]];
-        values[2] = wardValues[pWard[p]];
-        values[3] = proBono ? hoursFit(pHours[p], hoursPerWeek) : availabilityValues[pAvailability[p]];
-        values[4] = languageValues[pLanguageKey[p]];
-        values[5] = loadValue(pProposals[p], pRoles[p], saturation);
-        values[6] = exposure;
-        values[7] = stepUpValue(pStage[p] as Stage, pAlumni[p] === 1, pRoles[p]);
-        top.consider(p, values, weights);
+        const v1 = themeValues[pThemes[p]];
+        const v2 = wardValues[pWard[p]];
+        const v3 = proBono ? hoursFit(pHours[p], hoursPerWeek) : availabilityValues[pAvailability[p]];
+        const v4 = languageValues[pLanguageKey[p]];
+        const v5 = loadValue(pProposals[p], pRoles[p], saturation);
+        const v7 = stepUpValue(pStage[p] as Stage, pAlumni[p] === 1, pRoles[p]);
+        const score = scoreOf(weights, v0, v1, v2, v3, v4, v5, exposure, v7);
+        if (score >= top.threshold) top.offer(p, score, v0, v1, v2, v3, v4, v5, exposure, v7);
       }
     } finally {
       for (const skill of freeRequired) for (const slot of this.skillPostings.get(skill) ?? []) requiredHits[slot] = 0;
@@ -679,21 +680,16 @@ export class SuggestionIndex {
     const themeFilter = request.theme === undefined ? 0 : themeMask([request.theme]);
     const exposure = exposureValue(this.oTaken[o]);
     const top = new TopK(request.limit, request.after, this.organisationIds);
-    const values = this.values;
     for (let g = 0; g < this.organisationIds.length; g++) {
       if (!this.gActive[g] || g === owner || excluded.has(g)) continue;
       if (wardFilter && !(this.gWardMask[g] & wardFilter)) continue;
       if (themeFilter && !(this.gThemes[g] & themeFilter)) continue;
       // Organisations declare no skills, availability or languages: those components are 0 for every one of them.
-      values[0] = 0;
-      values[1] = themeOverlap(this.gThemes[g], this.oThemes[o]);
-      values[2] = wardProximity(this.gWardMask[g], this.oWard[o]);
-      values[3] = 0;
-      values[4] = 0;
-      values[5] = loadValue(this.gProposals[g], this.gRoles[g], request.policy.loadSaturation);
-      values[6] = exposure;
-      values[7] = 0;
-      top.consider(g, values, weights);
+      const themes = themeOverlap(this.gThemes[g], this.oThemes[o]);
+      const ward = wardProximity(this.gWardMask[g], this.oWard[o]);
+      const load = loadValue(this.gProposals[g], this.gRoles[g], request.policy.loadSaturation);
+      const score = scoreOf(weights, 0, themes, ward, 0, 0, load, exposure, 0);
+      if (score >= top.threshold) top.offer(g, score, 0, themes, ward, 0, 0, load, exposure, 0);
     }
     return top.ranked(request, (slot) => ({
       type: 'organisation',
@@ -736,7 +732,6 @@ export class SuggestionIndex {
     for (const o of matched) marks[o] = 1;
     const { oKind, oOpen, oTaken, oPlaces, oWard, oThemes, oDays, oBands, oProfessions, oHoursPerWeek, oRequiredMask, oOptionalMask, oFreeSkills } = this;
     const top = new TopK(request.limit, request.after, this.opportunityIds);
-    const values = this.values;
     try {
       for (let o = 0; o < this.opportunityIds.length; o++) {
         const kind = oKind[o];
@@ -745,24 +740,25 @@ export class SuggestionIndex {
         if (themeFilter && !(oThemes[o] & themeFilter)) continue;
         if (skillFilter !== undefined && !this.required[o].includes(skillFilter) && !this.optional[o].includes(skillFilter) && !(oProfessions[o] & skillFilterProfession)) continue;
         const proBono = kind === KIND.pro_bono_project;
+        let v0: number;
+        let v3: number;
         if (proBono) {
-          values[0] = skillCoverage(bitCount(professions & oProfessions[o]), bitCount(oProfessions[o]), 0, 0);
-          values[3] = hoursFit(hours, oHoursPerWeek[o]);
+          v0 = skillCoverage(bitCount(professions & oProfessions[o]), bitCount(oProfessions[o]), 0, 0);
+          v3 = hoursFit(hours, oHoursPerWeek[o]);
         } else {
           const required = this.required[o];
           const optional = this.optional[o];
-          values[0] = oFreeSkills[o]
+          v0 = oFreeSkills[o]
             ? skillCoverage(countIn(required, skills), required.length, countIn(optional, skills), optional.length)
             : skillCoverage(bitCount(skillMask & oRequiredMask[o]), required.length, bitCount(skillMask & oOptionalMask[o]), optional.length);
-          values[3] = scheduleValues[oDays[o] | (oBands[o] << 2)];
+          v3 = scheduleValues[oDays[o] | (oBands[o] << 2)];
         }
-        values[1] = themeValues[oThemes[o]];
-        values[2] = wardValues[oWard[o]];
-        values[4] = languageValues[oThemes[o] & MULTICULTURAL ? 1 : 0];
-        values[5] = v5;
-        values[6] = exposureValue(oTaken[o]);
-        values[7] = v7;
-        top.consider(o, values, weights);
+        const v1 = themeValues[oThemes[o]];
+        const v2 = wardValues[oWard[o]];
+        const v4 = languageValues[oThemes[o] & MULTICULTURAL ? 1 : 0];
+        const v6 = exposureValue(oTaken[o]);
+        const score = scoreOf(weights, v0, v1, v2, v3, v4, v5, v6, v7);
+        if (score >= top.threshold) top.offer(o, score, v0, v1, v2, v3, v4, v5, v6, v7);
       }
     } finally {
       for (const o of matched) marks[o] = 0;
@@ -780,6 +776,23 @@ export class SuggestionIndex {
 
   /** Every theme code, for callers validating filters. */
   static readonly themes = THEMES;
+}
+
+/**
+ * The score from the eight component values as the scans hold them (locals): value × weight summed in COMPONENTS
+ * order, the order explain() sums the contributions in, so the score ranked by equals the explanation's to the bit.
+ */
+function scoreOf(w: Float64Array, v0: number, v1: number, v2: number, v3: number, v4: number, v5: number, v6: number, v7: number): number {
+  let score = 0;
+  score += v0 * w[0];
+  score += v1 * w[1];
+  score += v2 * w[2];
+  score += v3 * w[3];
+  score += v4 * w[4];
+  score += v5 * w[5];
+  score += v6 * w[6];
+  score += v7 * w[7];
+  return score;
 }
 
 function countIn(wanted: readonly string[], have: Set<string>): number {
@@ -813,13 +826,8 @@ class TopK {
     return aScore > bScore || (aScore === bScore && aId < bId);
   }
 
-  /** Scores the values (weightedScore: the explanation's own sum) and offers the candidate when it may get in. */
-  consider(slot: number, values: Float64Array, weights: Float64Array): void {
-    const score = weightedScore(values, weights);
-    if (score >= this.threshold) this.offer(slot, score, values);
-  }
-
-  private offer(slot: number, score: number, values: Float64Array): void {
+  /** Offers a candidate with its component values (in COMPONENTS order); kept only if it ranks among the best. */
+  offer(slot: number, score: number, ...values: number[]): void {
     const after = this.after;
     if (after && !this.before(after.score, after.id, score, this.ids[slot])) return;
     const entries = this.entries;
