@@ -48,9 +48,12 @@ export function projectionsCommand(): Command {
           : { adapter: 'eventstoredb', connectionString: config.EVENTSTORE_CONNECTION_STRING! },
       );
       const db = openReadModelDatabase(config.readModelPath);
-      const runner = new ProjectionRunner(store, db, API_PROJECTIONS());
+      const projections = API_PROJECTIONS();
+      const runner = new ProjectionRunner(store, db, projections);
+      // An in-memory read model (the suggestion index) is rebuilt by every API at start: nothing to do offline.
+      const onDisk = projections.filter((p) => !p.inMemory).map((p) => p.name);
       try {
-        for (const projection of name ? [name] : runner.names) {
+        for (const projection of name ? [name] : onDisk) {
           const reporter = progressReporter(projection);
           const started = Date.now();
           await runner.rebuild(projection, (p) => reporter.update(p));
