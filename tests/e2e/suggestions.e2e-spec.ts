@@ -106,6 +106,9 @@ describe('suggestions through the API (real SQLite store and Redis)', () => {
     await suggestions(`/api/opportunities/${role}/suggestions`, api.bearer({ role: 'analyst' })).expect(403);
     await suggestions(`/api/opportunities/${role}/suggestions?ward=tokyo`, nakahara()).expect(400);
     await suggestions(`/api/opportunities/${role}/suggestions?colour=red`, nakahara()).expect(400);
+    await suggestions(`/api/opportunities/${role}/suggestions?limit=501`, nakahara()).expect(400);
+    await suggestions(`/api/opportunities/not-a-uuid/suggestions`, nakahara()).expect(400);
+    await suggestions(`/api/people/${gardener}/suggestions?theme=cooking`, admin()).expect(400);
     const cursor = await suggestions(`/api/opportunities/${role}/suggestions?after=bm9wZQ`, nakahara()).expect(400);
     expect(cursor.body.code).toBe('validation.failed');
     await suggestions(`/api/opportunities/00000000-0000-4000-8000-000000000000/suggestions`, nakahara()).expect(404);
