@@ -17,7 +17,7 @@ import {
   wardProximity,
 } from './components';
 import { Explanation, ExplanationLanguage, explain } from './explanation';
-import { STAGE, Stage, reachedRegular, stepUpValue } from './ladder';
+import { STAGE, Stage, stageOf, stepUpValue } from './ladder';
 import { COMPONENT_COUNT, SuggestionPolicy, weightVector } from './policy';
 
 // scoreOf below spells out the eight components; a ninth must be added there too.
@@ -401,8 +401,8 @@ export class SuggestionIndex {
 
   private refreshStage(slot: number): void {
     const occasions = [...(this.personOccasions[slot]?.values() ?? [])];
-    const stage: Stage = this.pStarted[slot] > 0 ? STAGE.bearer : reachedRegular(occasions) ? STAGE.regular : occasions.length > 0 ? STAGE.participant : STAGE.registered;
-    this.pStage[slot] = Math.max(this.pStage[slot], stage);
+    // Stages are reached, never lost.
+    this.pStage[slot] = Math.max(this.pStage[slot], stageOf({ occasions, rolesStarted: this.pStarted[slot] }));
   }
 
   private changeMatch(d: Record<string, any>, status: MatchStatus): void {
