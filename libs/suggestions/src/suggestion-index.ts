@@ -17,7 +17,7 @@ import {
   wardProximity,
 } from './components';
 import { Explanation, ExplanationLanguage, explain } from './explanation';
-import { STAGE, Stage, stageOf, stepUpValue } from './ladder';
+import { Stage, stageOf, stepUpValue } from './ladder';
 import { COMPONENT_COUNT, SuggestionPolicy, weightVector } from './policy';
 
 // scoreOf below spells out the eight components; a ninth must be added there too.
