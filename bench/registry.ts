@@ -16,4 +16,5 @@ export const BENCHMARKS: readonly RegisteredBenchmark[] = [
   { name: 'commands', load: async () => (await import('./commands.bench')).benchmark },
   { name: 'notifications', load: async () => (await import('./notifications.bench')).benchmark },
   { name: 'indicators', load: async () => (await import('./indicators.bench')).benchmark },
+  { name: 'suggestions', load: async () => (await import('./suggestions.bench')).benchmark },
 ];

@@ -92,6 +92,15 @@ const MATRIX: Record<string, string> = {
   'GET /api/analytics/ladder': /*                       */ '  A   A   | A   A   | A   A    | A   A   | F   F   | F   F   | F   F   | F   F   | U   U',
   'GET /api/analytics/indicators': /*                   */ '  A   A   | A   A   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
   'GET /api/analytics/funnel': /*                       */ '  A   A   | A   A   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
+  // Suggestions: who to ask for the side's opportunity (its ward's coordinators and admins). Object = the side's person
+  // who is contactable and visible to other wards: listed; …
+  'GET /api/opportunities/{opportunityId}/suggestions':
+    /*                                                  */ '  L   L   | F   F   | L   F    | F   L   | F   F   | F   F   | F   F   | F   F   | U   U',
+  // … and the side's person who agreed to neither: never suggested, whoever asks.
+  'GET /api/opportunities/{opportunityId}/suggestions #not contactable':
+    /*                                                  */ '  X   X   | F   F   | X   F    | F   X   | F   F   | F   F   | F   F   | F   F   | U   U',
+  // What to offer the side's person: themself, admins, coordinators who may see the person (same rule as the profile).
+  'GET /api/people/{personId}/suggestions': /*          */ '  A   A   | F   F   | A   A    | H   A   | F   F   | F   F   | A   H   | H   A   | U   U',
   'GET /api/admin/projections': /*                      */ '  A   A   | F   F   | F   F    | F   F   | F   F   | F   F   | F   F   | F   F   | U   U',
   'GET /api/admin/streams': /*                          */ '  A   A   | F   F   | F   F    | F   F   | F   F   | F   F   | F   F   | F   F   | U   U',
   'GET /api/admin/streams/categories': /*               */ '  A   A   | F   F   | F   F    | F   F   | F   F   | F   F   | F   F   | F   F   | U   U',
@@ -710,6 +719,11 @@ describe('permission matrix: every route × every principal × own/other object 
     'GET /api/analytics/ladder': async () => ({ method: 'GET', url: `/api/analytics/ladder?${read()}` }),
     'GET /api/analytics/indicators': async ({ side }) => ({ method: 'GET', url: `/api/analytics/indicators?ward=${ward(side)}&${read()}` }),
     'GET /api/analytics/funnel': async ({ side }) => ({ method: 'GET', url: `/api/analytics/funnel?ward=${ward(side)}&${read()}` }),
+    'GET /api/opportunities/{opportunityId}/suggestions': async ({ side }) =>
+      listed(`/api/opportunities/${world.opportunities[side]}/suggestions?limit=500&${read()}`, 'personId', world.people.open[side]),
+    'GET /api/opportunities/{opportunityId}/suggestions #not contactable': async ({ side }) =>
+      listed(`/api/opportunities/${world.opportunities[side]}/suggestions?limit=500&${read()}`, 'personId', world.people.closed[side]),
+    'GET /api/people/{personId}/suggestions': async ({ side }) => ({ method: 'GET', url: `/api/people/${world.people.base[side]}/suggestions?${read()}` }),
     'GET /api/admin/projections': async () => ({ method: 'GET', url: '/api/admin/projections' }),
     'GET /api/admin/streams': async () => ({ method: 'GET', url: `/api/admin/streams?${read()}` }),
     'GET /api/admin/streams/categories': async () => ({ method: 'GET', url: `/api/admin/streams/categories?${read()}` }),

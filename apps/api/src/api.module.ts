@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AppConfig, AuthGuard, IdempotencyInterceptor, PlatformModule, ProblemDetailsFilter } from '@tsunagi/platform';
 import { MatchingModule } from './matching/matching.module';
+import { SuggestionsModule } from './suggestions/suggestions.module';
 import { MeetingsModule } from './meetings/meetings.module';
 import { SpinOffsModule } from './spinoffs/spinoffs.module';
 import { SdcsModule } from './sdcs/sdcs.module';
@@ -20,7 +21,7 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forRoot(config), CqrsModule.forRoot(), ProjectionsModule, StreamCatalogueModule, MatchingModule, SdcsModule, ParticipantsModule, MeetingsModule, SpinOffsModule, InboxModule, WebhooksModule, AdminQueuesModule, AnalyticsModule],
+      imports: [PlatformModule.forRoot(config), CqrsModule.forRoot(), ProjectionsModule, StreamCatalogueModule, MatchingModule, SdcsModule, ParticipantsModule, MeetingsModule, SpinOffsModule, InboxModule, WebhooksModule, AdminQueuesModule, AnalyticsModule, SuggestionsModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -5,6 +5,7 @@ import { demoCommand, generateCommand } from './commands/demo.command';
 import { importCommands } from './commands/import.command';
 import { exportCommand } from './commands/export.command';
 import { projectionsCommand } from './commands/projections.command';
+import { suggestionsCommand } from './commands/suggestions.command';
 import { tokensCommand } from './commands/tokens.command';
 
 const program = new Command('tsunagi')
@@ -14,7 +15,8 @@ const program = new Command('tsunagi')
   .addCommand(demoCommand())
   .addCommand(generateCommand())
   .addCommand(importCommands())
-  .addCommand(exportCommand());
+  .addCommand(exportCommand())
+  .addCommand(suggestionsCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof ConfigurationError || error instanceof Error ? error.message : error);

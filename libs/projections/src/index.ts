@@ -14,3 +14,4 @@ export * from './inbox/inbox.projection';
 export * from './inbox/inbox.queries';
 export * from './analytics/analytics.projection';
 export * from './analytics/analytics.queries';
+export * from './suggestions/suggestions.projection';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import type Database from 'better-sqlite3';
 import { EVENT_STORE, EventStore } from '@tsunagi/event-store';
 import { AppConfig, ApiError } from '@tsunagi/platform';
-import { ProjectionRunner } from '@tsunagi/projections';
+import { Projection, ProjectionRunner } from '@tsunagi/projections';
 import { API_PROJECTIONS } from './api-projections';
 
 export const READ_MODELS = Symbol('READ_MODELS');
@@ -13,13 +13,14 @@ export const READ_MODELS = Symbol('READ_MODELS');
 export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('projections');
   readonly runner: ProjectionRunner;
+  private readonly projections: Projection[] = API_PROJECTIONS();
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(READ_MODELS) readonly db: Database.Database,
     private readonly config: AppConfig,
   ) {
-    this.runner = new ProjectionRunner(store, db, API_PROJECTIONS(), {
+    this.runner = new ProjectionRunner(store, db, this.projections, {
       onFailure: (name, failure) => this.logger.error(`Projection ${name} stopped at position ${failure.position}: ${failure.error}`),
     });
   }
@@ -31,6 +32,13 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   async onModuleDestroy(): Promise<void> {
     await this.runner.stop();
     this.db.close();
+  }
+
+  /** One of this instance's projections, for a read model kept in memory (the suggestion index). */
+  projection<T extends Projection>(name: string): T {
+    const found = this.projections.find((p) => p.name === name);
+    if (!found) throw new Error(`No projection is named ${name}`);
+    return found as T;
   }
 
   /** Waits (bounded by READ_WAIT_MAX_MS) until `projection` reflects `position`; 503 read_model.behind otherwise. */

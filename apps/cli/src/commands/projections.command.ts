@@ -18,9 +18,12 @@ export function projectionsCommand(): Command {
       const config = loadConfig();
       const store = createEventStore(config.eventStoreSettings);
       const db = openReadModelDatabase(config.readModelPath);
-      const runner = new ProjectionRunner(store, db, API_PROJECTIONS());
+      const projections = API_PROJECTIONS();
+      const runner = new ProjectionRunner(store, db, projections);
+      // An in-memory read model (the suggestion index) is rebuilt by every API at start: nothing to do offline.
+      const onDisk = projections.filter((p) => !p.inMemory).map((p) => p.name);
       try {
-        for (const projection of name ? [name] : runner.names) {
+        for (const projection of name ? [name] : onDisk) {
           const reporter = progressReporter(projection, 'positions');
           const started = Date.now();
           await runner.rebuild(projection, (p) => reporter.update(p.position, p.headPosition, `${p.eventsApplied} events`));

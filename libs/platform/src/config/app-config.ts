@@ -3,6 +3,7 @@ import { plainToInstance, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 import { join, resolve } from 'node:path';
 import type { EventStoreSettings } from '@tsunagi/event-store';
+import { DEFAULT_POLICY_ID, POLICY_IDS } from '@tsunagi/suggestions';
 
 /**
  * Every setting the product reads, validated at start. A wrong or missing value stops the process with a
@@ -142,6 +143,9 @@ export class AppConfig {
   @Min(1)
   @Max(1_000)
   ANALYTICS_MIN_COUNT = 3;
+  /** The named, versioned weight policy suggestions are ranked by (libs/suggestions/src/policy.ts). */
+  @IsIn(POLICY_IDS, { message: `must be one of ${POLICY_IDS.join(', ')}` })
+  SUGGESTIONS_POLICY = DEFAULT_POLICY_ID;
 
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';

@@ -90,6 +90,18 @@ describe('loadConfig', () => {
     for (const wrong of ['0', '2.5', 'three', '1001']) expect(() => loadConfig({ ANALYTICS_MIN_COUNT: wrong })).toThrow(/ANALYTICS_MIN_COUNT/);
   });
 
+  it('selects a suggestion policy by its name and version, and refuses one that does not exist', () => {
+    expect(loadConfig({}).SUGGESTIONS_POLICY).toBe('default@1');
+    expect(loadConfig({ SUGGESTIONS_POLICY: 'spread@1' }).SUGGESTIONS_POLICY).toBe('spread@1');
+    let error: ConfigurationError | undefined;
+    try {
+      loadConfig({ SUGGESTIONS_POLICY: 'spread@2' });
+    } catch (e) {
+      error = e as ConfigurationError;
+    }
+    expect(error!.problems).toEqual(['SUGGESTIONS_POLICY: must be one of default@1, spread@1, relevance@1 (got "spread@2")']);
+  });
+
   it('treats an empty variable as unset and converts numbers', () => {
     expect(loadConfig({ PORT: '', READ_WAIT_MAX_MS: '250' })).toMatchObject({ PORT: 3000, READ_WAIT_MAX_MS: 250 });
   });

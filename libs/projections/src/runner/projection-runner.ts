@@ -116,7 +116,7 @@ export class ProjectionRunner {
   private startOne(entry: Running): void {
     const { projection } = entry;
     const stored = this.checkpoints.get.get(projection.name);
-    if (!stored || stored.version !== projection.version) {
+    if (!stored || stored.version !== projection.version || projection.inMemory) {
       this.reset(projection);
       entry.position = 0;
     } else {

@@ -10,6 +10,11 @@ export interface Projection {
   readonly name: string;
   /** Bump when the read model's shape or rules change: the runner then rebuilds it from position 0. */
   readonly version: number;
+  /**
+   * Set for a read model kept in memory (the suggestion index): nothing of it survives a restart, so the runner
+   * rebuilds it from position 0 at every start instead of resuming from the stored checkpoint.
+   */
+  readonly inMemory?: boolean;
   /** Event types it reads; empty means every event. */
   readonly eventTypes: readonly string[];
   /** Creates its tables if missing and prepares its statements. */

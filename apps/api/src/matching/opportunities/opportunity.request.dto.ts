@@ -102,8 +102,9 @@ export class OpenOpportunityRequestDto {
 export class UpdateOpportunityRequestDto {
   @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @Length(1, 200) title?: string;
   @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @MaxLength(5000) description?: string;
-  @ApiPropertyOptional({ enum: WARDS }) @IsOptional() @IsIn(WARDS) ward?: Ward;
-  @ApiPropertyOptional({ enum: THEMES, isArray: true }) @IsOptional() @IsArray() @ArrayMaxSize(12) @IsIn(THEMES, { each: true }) themes?: Theme[];
-  @ApiPropertyOptional(DETAILS_SCHEMA) @IsOptional() @ValidateNested() @Type(() => OpportunityDetailsDto, DETAILS_TYPE) details?: DetailsDto;
+  // null is not "unchanged": an explicit null must be refused (400), not reach the command as a value.
+  @ApiPropertyOptional({ enum: WARDS }) @IsOptionalNotNull() @IsIn(WARDS) ward?: Ward;
+  @ApiPropertyOptional({ enum: THEMES, isArray: true }) @IsOptionalNotNull() @IsArray() @ArrayMaxSize(12) @IsIn(THEMES, { each: true }) themes?: Theme[];
+  @ApiPropertyOptional(DETAILS_SCHEMA) @IsOptionalNotNull() @IsObject() @ValidateNested() @Type(() => OpportunityDetailsDto, DETAILS_TYPE) details?: DetailsDto;
 }
 
