@@ -141,7 +141,7 @@ export function planDemoCity(options: DemoCityOptions): DemoCityPlan {
   }
 
   // Residents: a third in the first month, the rest arriving through the year.
-  interface Resident { id: string; ward: Ward; since: number; contactable: boolean }
+  interface Resident { id: string; ward: Ward; since: number; contactable: boolean; regular: boolean }
   const residents: Resident[] = [];
   const wardPool = WARDS.flatMap((ward) => Array<Ward>(WARD_WEIGHTS[ward]).fill(ward));
   for (let n = 0; n < options.people; n++) {
@@ -166,7 +166,8 @@ export function planDemoCity(options: DemoCityOptions): DemoCityPlan {
     onPerson(since, registrar, 'coordinator', personId, (at) => ({ type: 'RegisterPerson', personId, profile, by: registrar, at }));
     if (chance(0.03)) onPerson(since + between(30, 200) * DAY, personId, 'volunteer', personId, (at) => ({ type: 'PausePerson', reason: '仕事が忙しくなったため', personId, by: personId, at }));
     else if (chance(0.01)) onPerson(since + between(30, 200) * DAY, personId, 'volunteer', personId, (at) => ({ type: 'DeactivatePerson', reason: '転居', personId, by: personId, at }));
-    residents.push({ id: personId, ward, since, contactable: profile.consents.mayBeContacted });
+    // About one in six comes back often: the regulars every SDC has, who move up the ladder.
+    residents.push({ id: personId, ward, since, contactable: profile.consents.mayBeContacted, regular: chance(0.16) });
   }
   const residentsOf = (ward: Ward, before: number, near = false) =>
     residents.filter((r) => r.since < before && (r.ward === ward || (near && areAdjacentWards(r.ward, ward))));
@@ -375,7 +376,10 @@ export function planDemoCity(options: DemoCityOptions): DemoCityPlan {
         }
         // Registrations, some beyond capacity (the waitlist), a few cancelled; then check-in, walk-ins and minutes.
         const local = residentsOf(ward, startsAt - 2 * DAY, true);
-        const registrants = someOf(local, Math.min(3, local.length), Math.ceil(capacity * 1.2));
+        const regulars = local.filter((r) => r.regular);
+        const fromRegulars = someOf(regulars, Math.min(regulars.length, Math.floor(capacity * 0.3)), Math.ceil(capacity * 0.6));
+        const others = local.filter((r) => !fromRegulars.includes(r));
+        const registrants = [...fromRegulars, ...someOf(others, Math.min(3, others.length), Math.max(3, Math.ceil(capacity * 1.2) - fromRegulars.length))];
         const registeredAt = new Map<string, number>();
         for (const person of registrants) {
           const at0 = opensAt + random() * Math.max(HOUR, startsAt - opensAt - 3 * HOUR);
