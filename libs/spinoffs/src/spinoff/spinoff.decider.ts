@@ -284,6 +284,7 @@ function evolve(state: SpinOffState, event: SpinOffEvent): SpinOffState {
     case 'SpinOffRoleInvitationsSent': {
       const { roleId, personIds } = event.data;
       const role = state.roles[roleId];
+      if (!role) return state;
       return { ...state, roles: { ...state.roles, [roleId]: { ...role, invited: [...role.invited, ...personIds] } } };
     }
     case 'MilestoneAdded': {
