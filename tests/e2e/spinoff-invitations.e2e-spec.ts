@@ -1,10 +1,7 @@
 import request from 'supertest';
 import { newId } from '@tsunagi/event-store';
 import { TestApi, startTestApi } from '../support/test-api';
-import { registerPerson } from '../support/fixtures';
-
-const HOUR = 3600_000;
-const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+import { heldMeetingBody, registerPerson } from '../support/fixtures';
 
 /**
  * The last trigger of issue 7 through HTTP: "a role opened in a spin-off → people the suggestions rank highest, only
@@ -43,16 +40,7 @@ describe('invitations to a spin-off role through the API (real SQLite store and 
     const meeting = await http()
       .post('/api/sdcs/nakahara/meetings/scheduled')
       .set('Authorization', coordinator)
-      .send({
-        title: 'YORIAI 子育てと食',
-        themes: ['child_rearing'],
-        purpose: '子どもの食について話しましょう',
-        preferredDates: [],
-        format: { mode: 'in_person', venue: '中原市民館' },
-        capacity: 30,
-        newcomersWelcome: true,
-        schedule: { startsAt: at(-HOUR / 2), endsAt: at(1.5 * HOUR), format: { mode: 'in_person', venue: '中原市民館' }, capacity: 30 },
-      })
+      .send(heldMeetingBody())
       .expect(201);
     const meetingId: string = meeting.body.meetingId;
     const closed = await http()
