@@ -226,6 +226,7 @@ describe(`bad input on every write route (seed ${SEED}; real SQLite store and Re
         'PUT /api/people/{personId}/notification-preferences': () => ({ channels: { match_reminder: ['inbox'] }, quietHours: { start: '22:00', end: '07:00' } }),
         'POST /api/people/{personId}/follow': () => ({ type: 'theme', theme: 'elderly' }),
         'POST /api/people/{personId}/unfollow': () => ({ type: 'theme', theme: 'elderly' }),
+        'POST /api/spinoffs/{spinOffId}/roles/{roleId}/invitations': () => ({ top: 5 }),
       },
     });
     const requests = generator.generate(COUNT);

@@ -243,6 +243,17 @@ const MATRIX: Record<string, string> = {
   'POST /api/spinoffs/{spinOffId}/roles': /*            */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
   'POST /api/spinoffs/{spinOffId}/roles/{roleId}/close':
     /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
+  // Inviting to an open role of the side's launched spin-off: only the coordinators of its ward and admins choose whom to
+  // ask (its organisers open roles, they do not reach residents). The side's open person (contactable, visible to other
+  // wards), by id, …
+  'POST /api/spinoffs/{spinOffId}/roles/{roleId}/invitations':
+    /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
+  // … the top people the suggestions rank for the role, …
+  'POST /api/spinoffs/{spinOffId}/roles/{roleId}/invitations #top':
+    /*                                                  */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | F   F   | F   F   | U   U',
+  // … and an id nobody registered: only those who may invite learn that nobody has it.
+  'POST /api/spinoffs/{spinOffId}/roles/{roleId}/invitations #person nobody registered':
+    /*                                                  */ '  H   H   | F   F   | H   F    | F   H   | F   F   | F   F   | F   F   | F   F   | U   U',
   // Members. Here the side's spin-off was started by someone else: the side's person joins as a supporter
   // (themself, or added by a coordinator), …
   'POST /api/spinoffs/{spinOffId}/members': /*          */ '  A   A   | F   F   | A   F    | F   A   | F   F   | F   F   | A   F   | F   A   | U   U',
@@ -1036,6 +1047,22 @@ describe('permission matrix: every route × every principal × own/other object 
       const { roleId } = await send('POST', `/api/spinoffs/${spinOffId}/roles`, roleBody());
       return { method: 'POST', url: `/api/spinoffs/${spinOffId}/roles/${roleId}/close`, body: {} };
     },
+    ...Object.fromEntries(
+      (
+        [
+          ['', (side: Side) => ({ personIds: [world.people.open[side]] })],
+          [' #top', () => ({ top: 3 })],
+          [' #person nobody registered', () => ({ personIds: [newId()] })],
+        ] as const
+      ).map(([variant, body]) => [
+        `POST /api/spinoffs/{spinOffId}/roles/{roleId}/invitations${variant}`,
+        async ({ side }: Cell): Promise<Prepared> => {
+          const spinOffId = await spinOffIn(side, 'launched');
+          const { roleId } = await send('POST', `/api/spinoffs/${spinOffId}/roles`, roleBody());
+          return { method: 'POST', url: `/api/spinoffs/${spinOffId}/roles/${roleId}/invitations`, body: body(side) };
+        },
+      ]),
+    ),
     ...Object.fromEntries(
       (['supporter', 'organiser'] as const).map((role) => [
         `POST /api/spinoffs/{spinOffId}/members${role === 'organiser' ? ' #as organiser' : ''}`,

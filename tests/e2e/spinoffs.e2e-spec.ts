@@ -2,23 +2,9 @@ import request, { Response } from 'supertest';
 import { EventStoreUnavailableError, newId } from '@tsunagi/event-store';
 import { sdcOrganisationId } from '@tsunagi/meetings';
 import { TestApi, startTestApi } from '../support/test-api';
-import { registerPerson } from '../support/fixtures';
+import { heldMeetingBody, registerPerson } from '../support/fixtures';
 
-const HOUR = 3600_000;
-/** Times relative to now (the API runs on the real clock). */
-const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
-
-const meetingBody = () => ({
-  title: 'YORIAI 子育てと食',
-  themes: ['child_rearing'],
-  purpose: '子どもの食について話しましょう',
-  preferredDates: [],
-  format: { mode: 'in_person', venue: '中原市民館' },
-  capacity: 30,
-  newcomersWelcome: true,
-  // Started half an hour ago, so it can be closed now.
-  schedule: { startsAt: at(-HOUR / 2), endsAt: at(1.5 * HOUR), format: { mode: 'in_person', venue: '中原市民館' }, capacity: 30 },
-});
+const meetingBody = heldMeetingBody;
 
 const spinOffBody = (origins: { meetingId: string; outcomeId: string }[], initiators: string[], overrides: Record<string, unknown> = {}) => ({
   origins,

@@ -36,6 +36,22 @@ export const volunteerRoleBody = (organisationId: string, places = 2, overrides:
 });
 
 /** Setting up through the API, as an admin would. */
+const HOUR = 3600_000;
+/** Times relative to now (the API runs on the real clock). */
+const fromNow = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+
+/** A meeting scheduled directly by the SDC's coordinator, which started half an hour ago (so it can be closed now). */
+export const heldMeetingBody = () => ({
+  title: 'YORIAI 子育てと食',
+  themes: ['child_rearing'],
+  purpose: '子どもの食について話しましょう',
+  preferredDates: [],
+  format: { mode: 'in_person', venue: '中原市民館' },
+  capacity: 30,
+  newcomersWelcome: true,
+  schedule: { startsAt: fromNow(-HOUR / 2), endsAt: fromNow(1.5 * HOUR), format: { mode: 'in_person', venue: '中原市民館' }, capacity: 30 },
+});
+
 export async function registerPerson(api: TestApi, overrides: Record<string, unknown> = {}): Promise<string> {
   const res = await request(api.app.getHttpServer()).post('/api/people').set('Authorization', api.bearer({ role: 'admin' })).send(personBody(overrides));
   if (res.status !== 201) throw new Error(`registerPerson: ${res.status} ${JSON.stringify(res.body)}`);

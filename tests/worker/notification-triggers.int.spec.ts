@@ -148,6 +148,41 @@ describe('notification triggers (real Redis, real SMTP)', () => {
     expect(subjects('lucy@example.jp')).toEqual(['Your spin-off "中原の朝市" has launched']);
   });
 
+  it('spin-off roles: an invitation tells each invited person who agreed to be contacted, in their language, once', async () => {
+    const rin = await world.person({ name: '高津 凛', email: 'rin@example.jp', language: 'ja' });
+    const tom = await world.person({ name: 'Tom White', email: 'tom@example.jp', language: 'en' });
+    const shy = await world.person({ name: '麻生 静', email: 'shy@example.jp', language: 'ja', mayBeContacted: false });
+    const ini = await world.person({ name: '幸 一', email: 'ini@example.jp', language: 'ja' });
+    const spinOff = await world.spinOff('高津の子ども食堂', [ini], 'another-meeting');
+    await world.onSpinOff(spinOff, COORDINATOR, (at) => ({ type: 'AcknowledgeSpinOff', spinOffId: spinOff, by: COORDINATOR, at }));
+    await world.onSpinOff(spinOff, ini, (at) => ({ type: 'LaunchSpinOff', spinOffId: spinOff, by: ini, at }));
+    const role = { roleId: 'role-cook', opportunityId: 'opp-role-cook', title: '調理スタッフ', places: 2, requiredSkills: ['cooking'] };
+    await world.onSpinOff(spinOff, COORDINATOR, (at) => ({ type: 'OpenSpinOffRole', spinOffId: spinOff, by: COORDINATOR, at, ...role }));
+    const invite = (personIds: string[]) => (at: string) => ({ type: 'InviteToSpinOffRole' as const, spinOffId: spinOff, roleId: role.roleId, personIds, by: COORDINATOR, at });
+    await world.onSpinOff(spinOff, COORDINATOR, invite([rin, tom, shy]));
+    // Asked again with two more: only the new ones are invited; Mio chose the inbox only for invitations.
+    const kai = await world.person({ name: '川崎 海', email: 'kai@example.jp', language: 'ja' });
+    const mio = await world.person({ name: '宮前 澪', email: 'mio@example.jp', language: 'ja' });
+    await world.setPreferences(mio, { channels: { spinoff_role_invitation: ['inbox'] } });
+    await world.onSpinOff(spinOff, COORDINATOR, invite([tom, kai, mio]));
+
+    await h.settle();
+
+    expect(subjects('rin@example.jp')).toEqual(['スピンオフ企画「高津の子ども食堂」の「調理スタッフ」にご参加いただけませんか']);
+    expect(h.emailsTo('rin@example.jp')[0].text).toContain('コーディネーターから、スピンオフ企画「高津の子ども食堂」の役割「調理スタッフ」へのお誘いが届きました。');
+    expect(subjects('tom@example.jp')).toEqual(['Would you join "高津の子ども食堂" as "調理スタッフ"?']);
+    expect(subjects('kai@example.jp')).toEqual(['スピンオフ企画「高津の子ども食堂」の「調理スタッフ」にご参加いただけませんか']);
+    // Without consent to be contacted: no e-mail, and not even an inbox entry.
+    expect(h.emailsTo('shy@example.jp')).toEqual([]);
+    expect(await h.inbox({ type: 'person', id: shy })).toEqual([]);
+    expect(h.emailsTo('mio@example.jp')).toEqual([]);
+    for (const person of [rin, tom, kai, mio]) {
+      expect((await h.inbox({ type: 'person', id: person })).map((d) => d.kind)).toEqual(['spinoff_role_invitation']);
+    }
+    // The initiator heard of the launch, not of the invitations.
+    expect(subjects('ini@example.jp')).toEqual(['スピンオフ企画「高津の子ども食堂」が始動しました']);
+  });
+
   it('sends each message once, and records one delivery per recipient and channel', async () => {
     await h.settle();
     const ids = h.emails.map((e) => e.messageId);
@@ -155,7 +190,8 @@ describe('notification triggers (real Redis, real SMTP)', () => {
     const delivered = await h.delivered();
     expect(new Set(delivered.map((d) => d.notificationId)).size).toBe(delivered.length);
     expect(delivered.filter((d) => d.channel === 'email')).toHaveLength(h.emails.length);
-    expect(await h.failures()).toEqual([]);
+    // The only message not sent is the one nobody wanted: Mio's invitation by e-mail (recorded, not retried).
+    expect((await h.failures()).map((f) => [f.kind, f.channel, f.reason, f.permanent])).toEqual([['spinoff_role_invitation', 'email', 'not_sent: channel_not_wanted', true]]);
     expect((await h.counts()).failed).toBe(0);
   });
 });

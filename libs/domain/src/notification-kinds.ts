@@ -20,6 +20,7 @@ export const NOTIFICATION_KINDS = [
   'waitlist_promoted',
   'spinoff_launched',
   'spinoff_announced',
+  'spinoff_role_invitation',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -13,7 +13,7 @@ import type { SourceEvent } from './notification.rules';
 export type MessageFacts =
   | { about: 'opportunity'; opportunityTitle: string; declineReason?: DeclineReason; hoursLogged?: number }
   | { about: 'meeting'; meetingTitle: string; startsAt?: string; endsAt?: string; format?: MeetingFormat; reason?: string }
-  | { about: 'spinoff'; spinOffTitle: string };
+  | { about: 'spinoff'; spinOffTitle: string; roleTitle?: string };
 
 export const ABOUT_OF_KIND: Record<NotificationKind, MessageFacts['about']> = {
   match_proposed: 'opportunity',
@@ -33,6 +33,7 @@ export const ABOUT_OF_KIND: Record<NotificationKind, MessageFacts['about']> = {
   waitlist_promoted: 'meeting',
   spinoff_launched: 'spinoff',
   spinoff_announced: 'spinoff',
+  spinoff_role_invitation: 'spinoff',
 };
 
 export class MessageFactsError extends Error {}
@@ -68,7 +69,14 @@ export function messageFactsFor(kind: NotificationKind, upToSource: readonly Sou
     case 'spinoff': {
       const state = fold(spinOffDecider, upToSource as unknown as SpinOffEvent[]);
       if (!state.profile) throw new MessageFactsError('the spin-off was never proposed');
-      return { about: 'spinoff', spinOffTitle: state.profile.title };
+      const facts: MessageFacts = { about: 'spinoff', spinOffTitle: state.profile.title };
+      if (kind === 'spinoff_role_invitation') {
+        const roleId = (source.data as { roleId?: string }).roleId ?? '';
+        const role = Object.hasOwn(state.roles, roleId) ? state.roles[roleId] : undefined;
+        if (!role) throw new MessageFactsError('the role was never opened');
+        facts.roleTitle = role.title;
+      }
+      return facts;
     }
   }
 }

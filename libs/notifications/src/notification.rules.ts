@@ -25,6 +25,7 @@ export const NOTIFYING_EVENT_TYPES = [
   'MeetingCancelled',
   'PromotedFromWaitlist',
   'SpinOffLaunched',
+  'SpinOffRoleInvitationsSent',
 ] as const;
 export type NotifyingEventType = (typeof NOTIFYING_EVENT_TYPES)[number];
 
@@ -42,7 +43,14 @@ export const KIND_OF_EVENT: Record<NotifyingEventType, NotificationKind> = {
   MeetingCancelled: 'meeting_cancelled',
   PromotedFromWaitlist: 'waitlist_promoted',
   SpinOffLaunched: 'spinoff_launched',
+  SpinOffRoleInvitationsSent: 'spinoff_role_invitation',
 };
+
+/**
+ * Kinds that go only to people who agreed to be contacted: an invitation is an unsolicited ask from someone the
+ * person does not work with yet, so without consent it is not even put in their inbox.
+ */
+export const CONSENTED_ONLY_KINDS: readonly NotificationKind[] = ['spinoff_role_invitation'];
 
 export function isNotifyingEventType(type: string): type is NotifyingEventType {
   return Object.hasOwn(KIND_OF_EVENT, type);
@@ -185,6 +193,9 @@ function recipientsFor(event: SourceEvent, earlier: readonly SourceEvent[]): Rec
       const initiators = fold(spinOffDecider, earlier as unknown as SpinOffEvent[]).profile?.initiators ?? [];
       return initiators.map(person);
     }
+    case 'SpinOffRoleInvitationsSent':
+      // The people a coordinator chose to invite (the event names each of them once, and never someone invited before).
+      return (event as unknown as Extract<SpinOffEvent, { type: 'SpinOffRoleInvitationsSent' }>).data.personIds.map(person);
   }
 }
 
@@ -209,16 +220,17 @@ export function notificationsFor(event: SourceEvent, facts: RuleFacts): PlannedN
   return withChannels(addresseesFor(event, facts.earlier, facts.followers), facts);
 }
 
-/** Channels for each addressee, from the facts (consent, webhook endpoints) as of the moment they are planned. */
+/**
+ * Channels for each addressee, from the facts (consent, webhook endpoints) as of the moment they are planned. A person
+ * who did not agree to be contacted is left out of the kinds that need consent (CONSENTED_ONLY_KINDS).
+ */
 export function withChannels(addressees: readonly Addressee[], facts: Pick<RuleFacts, 'mayBeContacted' | 'hasWebhookEndpoint'>): PlannedNotification[] {
-  return addressees.map((addressee) => ({
-    ...addressee,
-    channels: channelsFor(
-      addressee.recipient,
-      addressee.recipient.type === 'person' && facts.mayBeContacted(addressee.recipient.id),
-      addressee.recipient.type === 'organisation' && !!facts.hasWebhookEndpoint?.(addressee.recipient.id),
-    ),
-  }));
+  return addressees.flatMap((addressee) => {
+    const consented = addressee.recipient.type === 'person' && facts.mayBeContacted(addressee.recipient.id);
+    if (addressee.recipient.type === 'person' && !consented && CONSENTED_ONLY_KINDS.includes(addressee.kind)) return [];
+    const hasWebhook = addressee.recipient.type === 'organisation' && !!facts.hasWebhookEndpoint?.(addressee.recipient.id);
+    return [{ ...addressee, channels: channelsFor(addressee.recipient, consented, hasWebhook) }];
+  });
 }
 
 function unique(recipients: Recipient[]): Recipient[] {

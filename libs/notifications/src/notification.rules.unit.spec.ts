@@ -194,6 +194,27 @@ describe('notification rules', () => {
         { kind: 'spinoff_launched', recipient: { type: 'person', id: 'p2' }, channels: ['inbox'] },
       ]);
     });
+
+    describe('invitations to a role', () => {
+      const launched = [proposed, sp('SpinOffAcknowledged', { by: coordinator }), sp('SpinOffLaunched')];
+      const roleOpened = sp('SpinOffRoleOpened', { roleId: 'r1', opportunityId: 'o1', title: '調理', places: 2, requiredSkills: [] });
+      const invited = sp('SpinOffRoleInvitationsSent', { roleId: 'r1', opportunityId: 'o1', personIds: ['v1', 'v2', 'v3'], by: coordinator });
+
+      it('tell each invited person by e-mail and in the inbox, and nobody else (not the initiators, not followers)', () => {
+        expect(addresseesFor(invited, [...launched, roleOpened], ['f1'])).toEqual(['v1', 'v2', 'v3'].map((id) => ({ kind: 'spinoff_role_invitation', recipient: { type: 'person', id } })));
+        expect(followTargetsOf(invited, [...launched, roleOpened])).toBeUndefined();
+        expect(plan(invited, [...launched, roleOpened])).toEqual(
+          ['v1', 'v2', 'v3'].map((id) => ({ kind: 'spinoff_role_invitation', recipient: { type: 'person', id }, channels: ['email', 'inbox'] })),
+        );
+      });
+
+      it('reach only people who agreed to be contacted: without consent, not even the inbox', () => {
+        expect(plan(invited, [...launched, roleOpened], (id) => id !== 'v2')).toEqual(
+          ['v1', 'v3'].map((id) => ({ kind: 'spinoff_role_invitation', recipient: { type: 'person', id }, channels: ['email', 'inbox'] })),
+        );
+        expect(plan(invited, [...launched, roleOpened], nobody)).toEqual([]);
+      });
+    });
   });
 
   it('plans the same notifications for the same event and facts, so their ids are stable across replays', () => {
@@ -204,6 +225,6 @@ describe('notification rules', () => {
   });
 
   it('every notifying event type has a rule', () => {
-    expect(NOTIFYING_EVENT_TYPES).toHaveLength(13);
+    expect(NOTIFYING_EVENT_TYPES).toHaveLength(14);
   });
 });

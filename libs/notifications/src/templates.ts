@@ -150,6 +150,18 @@ const meeting: Record<Extract<NotificationKind, `meeting_${string}`> | 'waitlist
 };
 
 const spinoff: Record<Extract<NotificationKind, `spinoff_${string}`>, Template<SpinOff>> = {
+  spinoff_role_invitation: ({ spinOffTitle: t, roleTitle: r = '' }, l) =>
+    l === 'ja'
+      ? message(
+          `スピンオフ企画「${t}」の「${r}」にご参加いただけませんか`,
+          [`コーディネーターから、スピンオフ企画「${t}」の役割「${r}」へのお誘いが届きました。`, 'あなたの経験や関心に合いそうな役割としてご案内しています。', '詳しい内容は tsunagi でご覧いただけます。ご興味があれば、お気軽にお知らせください。'],
+          l,
+        )
+      : message(
+          `Would you join "${t}" as "${r}"?`,
+          [`A coordinator invites you to the role "${r}" in the spin-off project "${t}".`, 'It looks like a good fit for your skills and interests.', 'You can read more on tsunagi; if you are interested, just let us know.'],
+          l,
+        ),
   spinoff_announced: ({ spinOffTitle: t }, l) =>
     l === 'ja'
       ? message(`新しいスピンオフ企画「${t}」が始動しました`, [`フォロー中のSDCの地域で、スピンオフ企画「${t}」が始動しました。`, '参加できる役割の募集があれば、tsunagi でご覧いただけます。'], l)

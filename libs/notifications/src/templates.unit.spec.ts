@@ -1,5 +1,6 @@
 import type { OpportunityEvent } from '@tsunagi/matching';
 import type { MeetingEvent } from '@tsunagi/meetings';
+import type { SpinOffEvent } from '@tsunagi/spinoffs';
 import { ABOUT_OF_KIND, MessageFacts, messageFactsFor } from './message-facts';
 import { NOTIFICATION_KINDS, NotificationKind } from './notification.events';
 import { formatMeetingTime, renderNotification } from './templates';
@@ -20,7 +21,7 @@ const factsFor = (kind: NotificationKind): MessageFacts => {
         reason: 'typhoon',
       };
     case 'spinoff':
-      return { about: 'spinoff', spinOffTitle: 'Morning market' };
+      return { about: 'spinoff', spinOffTitle: 'Morning market', ...(kind === 'spinoff_role_invitation' ? { roleTitle: 'Stall helper' } : {}) };
   }
 };
 
@@ -46,6 +47,13 @@ describe('notification templates', () => {
     expect(renderNotification('meeting_cancelled', 'en', factsFor('meeting_cancelled')).body).toContain('"YORIAI May"');
     expect(renderNotification('meeting_cancelled', 'en', factsFor('meeting_cancelled')).body).toContain('Reason: typhoon');
     expect(renderNotification('spinoff_launched', 'ja', factsFor('spinoff_launched')).title).toBe('スピンオフ企画「Morning market」が始動しました');
+  });
+
+  it('invites to a role by naming the role and the spin-off, in the reader’s language', () => {
+    const facts = factsFor('spinoff_role_invitation');
+    expect(renderNotification('spinoff_role_invitation', 'ja', facts).title).toBe('スピンオフ企画「Morning market」の「Stall helper」にご参加いただけませんか');
+    expect(renderNotification('spinoff_role_invitation', 'en', facts).title).toBe('Would you join "Morning market" as "Stall helper"?');
+    expect(renderNotification('spinoff_role_invitation', 'en', facts).body).toContain('A coordinator invites you to the role "Stall helper" in the spin-off project "Morning market".');
   });
 
   it('thanks with the hours logged', () => {
@@ -114,6 +122,20 @@ describe('notification templates', () => {
         format,
         reason: '祝日のため',
       });
+    });
+
+    it('names the role an invitation is for, as opened in the spin-off', () => {
+      const s = (type: SpinOffEvent['type'], data: object = {}) => ({ type, data: { spinOffId: 's1', by: 'c1', at, ...data } }) as SpinOffEvent;
+      const events = [
+        s('SpinOffProposed', { origins: [], title: '中原の朝市', purpose: '朝市', wards: ['nakahara'], themes: [], initiators: ['p1'] }),
+        s('SpinOffAcknowledged'),
+        s('SpinOffLaunched'),
+        s('SpinOffRoleOpened', { roleId: 'r1', opportunityId: 'o1', title: '出店の手伝い', places: 2, requiredSkills: [] }),
+        s('SpinOffRoleInvitationsSent', { roleId: 'r1', opportunityId: 'o1', personIds: ['v1'] }),
+      ];
+      expect(messageFactsFor('spinoff_role_invitation', events)).toEqual({ about: 'spinoff', spinOffTitle: '中原の朝市', roleTitle: '出店の手伝い' });
+      expect(messageFactsFor('spinoff_launched', events.slice(0, 3))).toEqual({ about: 'spinoff', spinOffTitle: '中原の朝市' });
+      expect(() => messageFactsFor('spinoff_role_invitation', [...events.slice(0, 3), events[4]])).toThrow('the role was never opened');
     });
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, Principal } from '@tsunagi/domain';
 import type { Candidate } from '@tsunagi/matching';
-import { maySeePerson, organisationDecider, organisationStreamId, personDecider, personStreamId } from '@tsunagi/participants';
+import { PersonProfile, maySeePerson, organisationDecider, organisationStreamId, personDecider, personStreamId } from '@tsunagi/participants';
 import { CommandExecutor } from '@tsunagi/platform';
 
 /**
@@ -18,11 +18,17 @@ export class CandidateDirectory {
    */
   async requireMatchable(candidate: Candidate, principal: Principal): Promise<void> {
     if (candidate.type === 'organisation') return this.requireActiveOrganisation(candidate.id);
-    const { state } = await this.executor.load(personDecider, personStreamId(candidate.id));
-    if (state.status === 'none' || !maySeePerson(principal, { personId: candidate.id, ward: state.profile!.ward, consents: state.profile!.consents })) {
+    await this.requireActivePerson(candidate.id, principal);
+  }
+
+  /** A person the principal may see (anyone else answers as if the person did not exist) and who is active: their profile. */
+  async requireActivePerson(personId: string, principal: Principal): Promise<PersonProfile> {
+    const { state } = await this.executor.load(personDecider, personStreamId(personId));
+    if (state.status === 'none' || !maySeePerson(principal, { personId, ward: state.profile!.ward, consents: state.profile!.consents })) {
       throw new DomainError('person.not_found', 'not_found');
     }
     if (state.status !== 'active') throw new DomainError('person.inactive', 'conflict');
+    return state.profile!;
   }
 
   async requireActiveOrganisation(organisationId: string): Promise<void> {

@@ -8,6 +8,8 @@ import { SpinOffsReadController } from './queries/spinoffs-read.controller';
 import { SpinOffRolesController } from './roles/spinoff-roles.controller';
 import { CloseSpinOffRoleHandler, OpenSpinOffRoleHandler } from './spinoff-roles.command';
 import { SpinOffDirectory } from './spinoff-directory';
+import { InviteToSpinOffRoleHandler } from './spinoff-invitations.command';
+import { CandidateDirectory } from '../matching/candidate-directory';
 import { SpinOffsController } from './spinoffs/spinoffs.controller';
 
 /** Spin-off projects grown from SDC meetings: commands, roles filled through matching, queries and the meeting → people lineage. */
@@ -18,6 +20,8 @@ import { SpinOffsController } from './spinoffs/spinoffs.controller';
     ChangeSpinOffHandler,
     OpenSpinOffRoleHandler,
     CloseSpinOffRoleHandler,
+    InviteToSpinOffRoleHandler,
+    CandidateDirectory,
     ListSpinOffsHandler,
     GetSpinOffHandler,
     SpinOffOriginHandler,

@@ -91,6 +91,11 @@ export const ERROR_MESSAGES: Record<string, Record<Language, string>> = {
   'spinoff.last_organiser': { en: 'The last organiser cannot leave while the project goes on.', ja: '企画が続いている間、最後の運営者は抜けられません。' },
   'spinoff.role_already_exists': { en: 'This role already exists.', ja: 'この役割はすでに存在します。' },
   'spinoff.role_not_found': { en: 'There is no such role in this project.', ja: 'この企画に該当する役割がありません。' },
+  'spinoff.too_many_invitations': { en: 'Invite at most {max} people at a time.', ja: '一度に招待できるのは{max}人までです。' },
+  'spinoff.person_not_contactable': {
+    en: 'This person has not agreed to be contacted, so cannot be invited.',
+    ja: 'この人は連絡を受け取ることに同意していないため、招待できません。',
+  },
   'spinoff.role_closed': { en: 'This role is already closed.', ja: 'この役割はすでに締め切られています。' },
   'spinoff.milestone_already_exists': { en: 'This milestone already exists.', ja: 'このマイルストーンはすでに存在します。' },
   'spinoff.milestone_not_found': { en: 'There is no such milestone in this project.', ja: 'この企画に該当するマイルストーンがありません。' },

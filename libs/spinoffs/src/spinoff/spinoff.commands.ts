@@ -15,6 +15,8 @@ export type SpinOffCommand =
   | ({ type: 'LeaveSpinOff'; personId: string; reason?: string } & Base)
   | ({ type: 'OpenSpinOffRole' } & Base & SpinOffRole)
   | ({ type: 'CloseSpinOffRole'; roleId: string } & Base)
+  /** Invites people to an open role (a coordinator's choice, usually the people the suggestions rank highest). */
+  | ({ type: 'InviteToSpinOffRole'; roleId: string; personIds: string[] } & Base)
   | ({ type: 'AddMilestone' } & Base & Milestone)
   | ({ type: 'ReachMilestone'; milestoneId: string } & Base)
   | ({ type: 'ChooseExitStrategy'; strategy: ExitStrategy; note?: string } & Base)

@@ -6,6 +6,7 @@ import {
   ENDED_SPINOFF_STATUSES,
   EXIT_STRATEGIES,
   ExitStrategyChoice,
+  MAX_ROLE_INVITATIONS,
   MEMBER_ROLES,
   MeetingOutcomeRef,
   MemberRole,
@@ -17,6 +18,8 @@ import {
 
 export interface SpinOffRoleState extends SpinOffRole {
   open: boolean;
+  /** Everyone invited to the role so far, in the order they were invited; nobody is invited twice. */
+  invited: string[];
 }
 
 export interface MilestoneState extends Milestone {
@@ -58,6 +61,7 @@ const ALLOWED_FROM: Record<Exclude<SpinOffCommandType, 'ProposeSpinOff'>, readon
   LeaveSpinOff: ACTIVE_SPINOFF_STATUSES,
   OpenSpinOffRole: ['launched'],
   CloseSpinOffRole: ['launched'],
+  InviteToSpinOffRole: ['launched'],
   AddMilestone: ACTIVE_SPINOFF_STATUSES,
   ReachMilestone: ACTIVE_SPINOFF_STATUSES,
   ChooseExitStrategy: ACTIVE_SPINOFF_STATUSES,
@@ -212,6 +216,17 @@ function decide(command: SpinOffCommand, state: SpinOffState): SpinOffEvent[] {
       if (!role.open) throw new DomainError('spinoff.role_closed', 'conflict', { roleId: role.roleId });
       return [{ type: 'SpinOffRoleClosed', data: { spinOffId, roleId: role.roleId, by, at } }];
     }
+    case 'InviteToSpinOffRole': {
+      const role = Object.hasOwn(state.roles, command.roleId) ? state.roles[command.roleId] : undefined;
+      if (!role) throw new DomainError('spinoff.role_not_found', 'not_found', { roleId: command.roleId });
+      if (!role.open) throw new DomainError('spinoff.role_closed', 'conflict', { roleId: role.roleId });
+      const personIds = uniqueIds(command.personIds, 'personIds');
+      if (personIds.length > MAX_ROLE_INVITATIONS) throw new DomainError('spinoff.too_many_invitations', 'invalid', { max: MAX_ROLE_INVITATIONS });
+      // Asked once is enough: people already invited to the role are skipped, so a repeated request invites nobody twice.
+      const fresh = personIds.filter((personId) => !role.invited.includes(personId));
+      if (fresh.length === 0) return [];
+      return [{ type: 'SpinOffRoleInvitationsSent', data: { spinOffId, roleId: role.roleId, opportunityId: role.opportunityId, personIds: fresh, by, at } }];
+    }
     case 'AddMilestone': {
       const milestoneId = id(command.milestoneId, 'milestoneId');
       const title = required(command.title, 'title');
@@ -260,11 +275,17 @@ function evolve(state: SpinOffState, event: SpinOffEvent): SpinOffState {
     }
     case 'SpinOffRoleOpened': {
       const { roleId, opportunityId, title, places, requiredSkills } = event.data;
-      return { ...state, roles: { ...state.roles, [roleId]: { roleId, opportunityId, title, places, requiredSkills, open: true } } };
+      return { ...state, roles: { ...state.roles, [roleId]: { roleId, opportunityId, title, places, requiredSkills, open: true, invited: [] } } };
     }
     case 'SpinOffRoleClosed': {
       const { roleId } = event.data;
       return { ...state, roles: { ...state.roles, [roleId]: { ...state.roles[roleId], open: false } } };
+    }
+    case 'SpinOffRoleInvitationsSent': {
+      const { roleId, personIds } = event.data;
+      const role = state.roles[roleId];
+      if (!role) return state;
+      return { ...state, roles: { ...state.roles, [roleId]: { ...role, invited: [...role.invited, ...personIds] } } };
     }
     case 'MilestoneAdded': {
       const { milestoneId, title, dueOn } = event.data;

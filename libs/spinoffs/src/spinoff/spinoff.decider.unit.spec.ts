@@ -174,7 +174,7 @@ describe('spin-off decider', () => {
       given(historyTo('launched')).when(cmd('OpenSpinOffRole', role)).then([roleOpened]);
       given([...historyTo('launched'), roleOpened]).when(cmd('CloseSpinOffRole', { roleId: 'r1' })).then([ev('SpinOffRoleClosed', { roleId: 'r1' })]);
       const state = fold(spinOffDecider, [...historyTo('launched'), roleOpened, ev('SpinOffRoleClosed', { roleId: 'r1' })]);
-      expect(state.roles.r1).toEqual({ ...role, open: false });
+      expect(state.roles.r1).toEqual({ ...role, open: false, invited: [] });
       for (const status of ['proposed', 'acknowledged']) {
         given(historyTo(status)).when(cmd('OpenSpinOffRole', role)).thenFails('spinoff.invalid_transition', { from: status, command: 'OpenSpinOffRole' });
         given(historyTo(status)).when(cmd('CloseSpinOffRole', { roleId: 'r1' })).thenFails('spinoff.invalid_transition', { from: status, command: 'CloseSpinOffRole' });
@@ -208,6 +208,53 @@ describe('spin-off decider', () => {
       given([...historyTo('launched'), roleOpened, ev('SpinOffRoleClosed', { roleId: 'r1' })])
         .when(cmd('CloseSpinOffRole', { roleId: 'r1' }))
         .thenFails('spinoff.role_closed', { roleId: 'r1' });
+    });
+  });
+
+  describe('invitations to a role', () => {
+    const open = [...historyTo('launched'), roleOpened];
+    const sent = (personIds: string[]) => ev('SpinOffRoleInvitationsSent', { roleId: 'r1', opportunityId: 'opp-1', personIds });
+
+    it('invites people to an open role, naming its opportunity, and remembers who was invited', () => {
+      given(open).when(cmd('InviteToSpinOffRole', { roleId: 'r1', personIds: ['p-1', 'p-2'] })).then([sent(['p-1', 'p-2'])]);
+      const state = fold(spinOffDecider, [...open, sent(['p-1', 'p-2']), sent(['p-3'])]);
+      expect(state.roles.r1.invited).toEqual(['p-1', 'p-2', 'p-3']);
+    });
+    it('skips people already invited to the role, and invites nobody when all were', () => {
+      given([...open, sent(['p-1', 'p-2'])])
+        .when(cmd('InviteToSpinOffRole', { roleId: 'r1', personIds: ['p-3', 'p-2', 'p-4'] }))
+        .then([sent(['p-3', 'p-4'])]);
+      given([...open, sent(['p-1', 'p-2'])]).when(cmd('InviteToSpinOffRole', { roleId: 'r1', personIds: ['p-2', 'p-1'] })).then([]);
+    });
+    it('an invitation to one role says nothing about another', () => {
+      const other = ev('SpinOffRoleOpened', { ...role, roleId: 'r2', opportunityId: 'opp-2' });
+      given([...open, other, sent(['p-1'])])
+        .when(cmd('InviteToSpinOffRole', { roleId: 'r2', personIds: ['p-1'] }))
+        .then([ev('SpinOffRoleInvitationsSent', { roleId: 'r2', opportunityId: 'opp-2', personIds: ['p-1'] })]);
+    });
+    it('refuses a role it does not have, and a closed role', () => {
+      given(open).when(cmd('InviteToSpinOffRole', { roleId: 'r9', personIds: ['p-1'] })).thenFails('spinoff.role_not_found', { roleId: 'r9' });
+      given([...open, ev('SpinOffRoleClosed', { roleId: 'r1' })])
+        .when(cmd('InviteToSpinOffRole', { roleId: 'r1', personIds: ['p-1'] }))
+        .thenFails('spinoff.role_closed', { roleId: 'r1' });
+    });
+    it('refuses an empty list, a repeated person, a blank id, and more than 50 people', () => {
+      for (const personIds of [[], ['p-1', 'p-1'], ['p-1', ' '], 'p-1', undefined]) {
+        given(open).when(cmd('InviteToSpinOffRole', { roleId: 'r1', personIds })).thenFails('spinoff.invalid', { field: 'personIds' });
+      }
+      const many = Array.from({ length: 51 }, (_, i) => `p-${i}`);
+      given(open).when(cmd('InviteToSpinOffRole', { roleId: 'r1', personIds: many })).thenFails('spinoff.too_many_invitations', { max: 50 });
+      given(open).when(cmd('InviteToSpinOffRole', { roleId: 'r1', personIds: many.slice(1) })).then([sent(many.slice(1))]);
+    });
+    it('invites only while the project is launched', () => {
+      for (const status of ['proposed', 'acknowledged']) {
+        given(historyTo(status))
+          .when(cmd('InviteToSpinOffRole', { roleId: 'r1', personIds: ['p-1'] }))
+          .thenFails('spinoff.invalid_transition', { from: status, command: 'InviteToSpinOffRole' });
+      }
+      for (const status of ['completed', 'closed']) {
+        given([...historyTo('launched'), roleOpened, ...historyTo(status).slice(3)]).when(cmd('InviteToSpinOffRole', { roleId: 'r1', personIds: ['p-1'] })).thenFails('spinoff.ended');
+      }
     });
   });
 
@@ -295,6 +342,7 @@ describe('spin-off decider', () => {
       LeaveSpinOff: { personId: 'p-staff' },
       OpenSpinOffRole: { ...role, roleId: 'r2', opportunityId: 'opp-2' },
       CloseSpinOffRole: { roleId: 'r1' },
+      InviteToSpinOffRole: { roleId: 'r1', personIds: ['p-new'] },
       AddMilestone: { milestoneId: 'ms2', title: '第2回' },
       ReachMilestone: { milestoneId: 'ms1' },
       ChooseExitStrategy: { strategy: 'becomes_business' },
@@ -319,6 +367,7 @@ describe('spin-off decider', () => {
         LeaveSpinOff: ok,
         OpenSpinOffRole: ok,
         CloseSpinOffRole: ok,
+        InviteToSpinOffRole: ok,
         AddMilestone: ok,
         ReachMilestone: ok,
         ChooseExitStrategy: ok,

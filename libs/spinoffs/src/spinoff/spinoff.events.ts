@@ -16,6 +16,8 @@ export type SpinOffEvent =
   | DomainEvent<'MemberLeft', { spinOffId: string; personId: string; reason?: string; by: string; at: string }>
   | DomainEvent<'SpinOffRoleOpened', { spinOffId: string; by: string; at: string } & SpinOffRole>
   | DomainEvent<'SpinOffRoleClosed', { spinOffId: string; roleId: string; by: string; at: string }>
+  /** People invited to an open role (never someone invited to it before); the role's opportunity is named for the lineage. */
+  | DomainEvent<'SpinOffRoleInvitationsSent', { spinOffId: string; roleId: string; opportunityId: string; personIds: string[]; by: string; at: string }>
   | DomainEvent<'MilestoneAdded', { spinOffId: string; by: string; at: string } & Milestone>
   | DomainEvent<'MilestoneReached', { spinOffId: string; milestoneId: string; by: string; at: string }>
   | DomainEvent<'ExitStrategyChosen', { spinOffId: string; strategy: ExitStrategy; note?: string; by: string; at: string }>
@@ -32,6 +34,7 @@ export const SPINOFF_EVENT_TYPES: readonly SpinOffEventType[] = [
   'MemberLeft',
   'SpinOffRoleOpened',
   'SpinOffRoleClosed',
+  'SpinOffRoleInvitationsSent',
   'MilestoneAdded',
   'MilestoneReached',
   'ExitStrategyChosen',

@@ -20,7 +20,9 @@ const organises = (principal: Principal, state: SpinOffState) => principal.role 
  * of one of its wards acknowledges it; its initiators launch it; its organisers and the coordinators of its
  * wards run it (roles, milestones, exit strategy, completing or closing it). A person joins and leaves
  * themself, or an organiser or coordinator adds or removes them; but only an organiser or a coordinator
- * makes someone an organiser, or anyone could take a project over by joining it. Analysts never write;
+ * makes someone an organiser, or anyone could take a project over by joining it. Only a coordinator of one of
+ * its wards invites people to a role (they are the ones who may see the people suggested, and an invitation
+ * reaches residents outside the project). Analysts never write;
  * organisation representatives have no say (the SDC's organisation acts through its coordinators).
  * Admins may do everything.
  */
@@ -53,6 +55,9 @@ export function authorizeSpinOffCommand(principal: Principal, command: SpinOffCo
       break;
     case 'LeaveSpinOff':
       allowed = organiser || coordinator || isVolunteer(principal, command.personId);
+      break;
+    case 'InviteToSpinOffRole':
+      allowed = coordinator;
       break;
     case 'OpenSpinOffRole':
     case 'CloseSpinOffRole':

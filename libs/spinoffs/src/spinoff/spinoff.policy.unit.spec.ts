@@ -49,6 +49,7 @@ const commands: Record<string, SpinOffCommand> = {
   'LeaveSpinOff (the organiser)': { type: 'LeaveSpinOff', ...base, personId: 'p-org' },
   OpenSpinOffRole: { type: 'OpenSpinOffRole', ...base, roleId: 'r2', opportunityId: 'o2', title: 'r', places: 1, requiredSkills: [] },
   CloseSpinOffRole: { type: 'CloseSpinOffRole', ...base, roleId: 'r1' },
+  InviteToSpinOffRole: { type: 'InviteToSpinOffRole', ...base, roleId: 'r1', personIds: ['p-x'] },
   AddMilestone: { type: 'AddMilestone', ...base, milestoneId: 'ms2', title: 'm' },
   ReachMilestone: { type: 'ReachMilestone', ...base, milestoneId: 'ms1' },
   ChooseExitStrategy: { type: 'ChooseExitStrategy', ...base, strategy: 'ends' },
@@ -68,6 +69,8 @@ const allowed: Record<string, string[]> = {
   'LeaveSpinOff (the organiser)': running,
   OpenSpinOffRole: running,
   CloseSpinOffRole: running,
+  /** Only coordinators of its wards (and admins) choose whom to invite: its organisers may open roles, not reach residents. */
+  InviteToSpinOffRole: ['admin', 'coordinator (own ward)'],
   AddMilestone: running,
   ReachMilestone: running,
   ChooseExitStrategy: running,
@@ -92,6 +95,7 @@ describe('spin-off policy', () => {
   it('a coordinator of any one of its wards counts; a proposal needs one of the proposed wards', () => {
     const takatsu: Principal = { ...who['coordinator (other ward)'], wards: ['takatsu'] };
     expect(() => authorizeSpinOffCommand(takatsu, commands.AcknowledgeSpinOff, state)).not.toThrow();
+    expect(() => authorizeSpinOffCommand(takatsu, commands.InviteToSpinOffRole, state)).not.toThrow();
     const empty = fold(spinOffDecider, []);
     expect(() => authorizeSpinOffCommand(takatsu, commands.ProposeSpinOff, empty)).not.toThrow();
     const elsewhere = { ...commands.ProposeSpinOff, wards: ['asao'] } as SpinOffCommand;

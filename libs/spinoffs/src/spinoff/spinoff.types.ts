@@ -51,6 +51,9 @@ export interface SpinOffRole {
   requiredSkills: string[];
 }
 
+/** At most this many people are invited to a role by one request: an invitation is a personal ask, not a mailing. */
+export const MAX_ROLE_INVITATIONS = 50;
+
 export interface Milestone {
   milestoneId: string;
   title: string;

@@ -1,6 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsObject, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { MAX_ROLE_INVITATIONS } from '@tsunagi/spinoffs';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsInt,
+  IsObject,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidateIf,
+  ValidateNested,
+  ValidationOptions,
+} from 'class-validator';
 import { IsOptionalNotNull } from '../../common/validators';
 import { ScheduleDto } from '../../matching/opportunities/opportunity.request.dto';
 
@@ -11,4 +29,42 @@ export class OpenSpinOffRoleRequestDto {
   @ApiProperty({ minimum: 1, maximum: 1000 }) @IsInt() @Min(1) @Max(1000) places!: number;
   @ApiProperty({ example: ['調理'] }) @IsArray() @ArrayMaxSize(30) @IsString({ each: true }) @Length(1, 50, { each: true }) requiredSkills!: string[];
   @ApiPropertyOptional({ type: ScheduleDto }) @IsOptionalNotNull() @IsObject() @ValidateNested() @Type(() => ScheduleDto) schedule?: ScheduleDto;
+}
+
+/** `top` is only for a body without `personIds`: one way of choosing whom to invite per request. */
+function IsAbsentWith(other: string, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isAbsentWith',
+      constraints: [other],
+      validator: {
+        validate: (value: unknown, args) => value === undefined || (args?.object as Record<string, unknown>)[other] === undefined,
+        defaultMessage: () => `$property cannot be sent with ${other}`,
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * Whom to invite to an open role: the people the coordinator chose (say from the opportunity's suggestions), or the
+ * `top` people the suggestions rank highest for the role's opportunity. One or the other.
+ */
+export class InviteToSpinOffRoleRequestDto {
+  @ApiPropertyOptional({ type: [String], format: 'uuid', minItems: 1, maxItems: MAX_ROLE_INVITATIONS, description: 'People to invite, each once' })
+  @ValidateIf((body: InviteToSpinOffRoleRequestDto) => body.top === undefined)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ROLE_INVITATIONS)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  personIds?: string[];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_ROLE_INVITATIONS, description: 'Invite the N people the suggestions rank highest for the role (instead of personIds)' })
+  @ValidateIf((body: InviteToSpinOffRoleRequestDto) => body.personIds === undefined || body.top !== undefined)
+  @IsAbsentWith('personIds')
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ROLE_INVITATIONS)
+  top?: number;
 }

@@ -5,7 +5,8 @@ import { normaliseSkills, normaliseText } from '@tsunagi/domain';
 import { CommandRequest, Roles, commandContextOf, newIdFor } from '@tsunagi/platform';
 import { NoInputRequestDto } from '../../common/no-input.request.dto';
 import { CloseSpinOffRole, OpenSpinOffRole } from '../spinoff-roles.command';
-import { OpenSpinOffRoleRequestDto } from './spinoff-role.request.dto';
+import { InviteToSpinOffRole } from '../spinoff-invitations.command';
+import { InviteToSpinOffRoleRequestDto, OpenSpinOffRoleRequestDto } from './spinoff-role.request.dto';
 
 const uuid = new ParseUUIDPipe();
 
@@ -45,5 +46,17 @@ export class SpinOffRolesController {
   @ApiOperation({ summary: 'Close a role and its opportunity' })
   close(@Param('spinOffId', uuid) spinOffId: string, @Param('roleId', uuid) roleId: string, @Body() _body: NoInputRequestDto, @Req() request: CommandRequest) {
     return this.commandBus.execute(new CloseSpinOffRole(spinOffId, commandContextOf(request), roleId));
+  }
+
+  @Post(':roleId/invitations')
+  @Roles('coordinator', 'admin')
+  @ApiOperation({
+    summary: 'Invite people to an open role (coordinators of its wards, admins): those chosen (personIds), or the top N the suggestions rank highest',
+    description:
+      'Each invited person who agreed to be contacted gets a message (e-mail and inbox, as they chose). People already invited to the role are not invited again: the answer lists who was invited now and who had been before.',
+  })
+  invite(@Param('spinOffId', uuid) spinOffId: string, @Param('roleId', uuid) roleId: string, @Body() body: InviteToSpinOffRoleRequestDto, @Req() request: CommandRequest) {
+    const invitees = body.personIds !== undefined ? { personIds: [...body.personIds] } : { top: body.top! };
+    return this.commandBus.execute(new InviteToSpinOffRole(spinOffId, roleId, commandContextOf(request), invitees));
   }
 }
