@@ -41,6 +41,11 @@ export class AnalyticsProjection implements Projection {
   readonly name = 'analytics';
   readonly version: number;
   readonly eventTypes = ANALYTICS_EVENT_TYPES;
+  /**
+   * Large batches: each touched person is restaged (their stage rows read, often all their facts reloaded) once
+   * per batch, so a rebuild's cost falls with the batch size; 10k events stay a few MB in memory.
+   */
+  readonly batchSize = 10_000;
   private statements!: Record<string, Database.Statement>;
   private lookups!: FactLookups;
 
