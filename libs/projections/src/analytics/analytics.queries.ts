@@ -9,7 +9,10 @@ import {
   Stage,
   StageCounts,
   StageReached,
+  INDICATOR_FACT_KINDS,
+  WHOLE_HISTORY_FACT_KINDS,
   computeIndicators,
+  indicatorFactsFromMs,
   monthEndMs,
   monthStartMs,
   tokyoDay,
@@ -31,7 +34,7 @@ export interface FunnelMonth {
  */
 export class AnalyticsQueries {
   private readonly statements: {
-    factsUpTo: Database.Statement<[number], unknown[]>;
+    factsUpTo: Database.Statement<[number, number], unknown[]>;
     stagesUpTo: Database.Statement<[number], unknown[]>;
     daysCity: Database.Statement<[number], { stage: number; day: number; people: number }>;
     daysWard: Database.Statement<[string, number], { stage: number; day: number; people: number }>;
@@ -42,7 +45,15 @@ export class AnalyticsQueries {
   constructor(private readonly db: Database.Database) {
     this.statements = {
       // Arrays, not objects, and no event ids (no indicator shows one): loading rows is most of an as-of answer.
-      factsUpTo: db.prepare<[number], unknown[]>('SELECT position, at_ms, kind, person_id, subject_id, group_id, ward, detail FROM analytics_facts WHERE at_ms <= ?').raw(),
+      // Only the facts the indicators read (the kinds they read, those before the period only when they read them
+      // there), already in time order (the in-memory sort then has nothing to do).
+      factsUpTo: db
+        .prepare<[number, number], unknown[]>(
+          `SELECT position, at_ms, kind, person_id, subject_id, group_id, ward, detail FROM analytics_facts
+           WHERE at_ms <= ? AND kind IN (${sqlList(INDICATOR_FACT_KINDS)}) AND (at_ms >= ? OR kind IN (${sqlList(WHOLE_HISTORY_FACT_KINDS)}))
+           ORDER BY at_ms, position, kind`,
+        )
+        .raw(),
       stagesUpTo: db.prepare<[number], unknown[]>('SELECT person_id, stage, at_ms, position, via FROM analytics_stages WHERE at_ms <= ?').raw(),
       daysCity: db.prepare('SELECT stage, day, sum(people) AS people FROM analytics_stage_days WHERE day < ? GROUP BY stage, day'),
       daysWard: db.prepare('SELECT stage, day, people FROM analytics_stage_days WHERE ward = ? AND day < ?'),
@@ -59,13 +70,13 @@ export class AnalyticsQueries {
 
   /** Every indicator for a slice and period, as of a date. */
   indicators(query: IndicatorQuery, rules: LadderRuleSet): Indicators {
-    const facts = this.factsUpTo(query.asOfMs);
+    const facts = this.factsUpTo(query.asOfMs, query.fromMs);
     return computeIndicators(facts, query, rules, this.histories(query.asOfMs));
   }
 
   /** The same indicators for each month in the period, each as of the month's end (or `asOf`, if earlier), which it names. */
   indicatorsByMonth(query: IndicatorQuery, months: readonly string[], rules: LadderRuleSet): { month: string; asOf: string; indicators: Indicators }[] {
-    const facts = this.factsUpTo(query.asOfMs);
+    const facts = this.factsUpTo(query.asOfMs, query.fromMs);
     const histories = this.histories(query.asOfMs);
     return months.map((month) => {
       const fromMs = Math.max(query.fromMs, monthStartMs(month));
@@ -99,8 +110,9 @@ export class AnalyticsQueries {
     });
   }
 
-  private factsUpTo(asOfMs: number): AnalyticsFact[] {
-    const rows = this.statements.factsUpTo.all(asOfMs) as [number, number, FactKind, string, string | null, string | null, string | null, string | null][];
+  /** The facts up to `asOfMs` that the indicators of a period starting at `fromMs` read. */
+  private factsUpTo(asOfMs: number, fromMs: number): AnalyticsFact[] {
+    const rows = this.statements.factsUpTo.all(asOfMs, indicatorFactsFromMs(fromMs)) as [number, number, FactKind, string, string | null, string | null, string | null, string | null][];
     return rows.map(([position, atMs, kind, personId, subjectId, groupId, ward, detail]) => factOf(position, '', atMs, kind, personId, subjectId, groupId, ward, detail));
   }
 
@@ -115,3 +127,6 @@ export class AnalyticsQueries {
     return histories;
   }
 }
+
+/** Kinds as a SQL list of literals (they are fixed identifiers, never input). */
+const sqlList = (kinds: readonly string[]) => kinds.map((kind) => `'${kind}'`).join(', ');
