@@ -16,7 +16,7 @@ import {
 } from '@tsunagi/analytics';
 import type { RecordedEvent } from '@tsunagi/event-store';
 import type { Projection } from '../runner/projection';
-import { factFromRow, FactRow } from './analytics.rows';
+import { factOf } from './analytics.rows';
 
 /** Bump when the tables or the fact extraction change. */
 const SCHEMA_VERSION = 1;
@@ -110,7 +110,9 @@ export class AnalyticsProjection implements Projection {
       setApplied: s(`UPDATE analytics_applied SET position = ? WHERE singleton = 1`),
       insertFact: s(`INSERT INTO analytics_facts (${FACT_COLUMNS}) VALUES ${FACT_VALUES}`),
       insertFacts: s(`INSERT INTO analytics_facts (${FACT_COLUMNS}) VALUES ${Array(FACTS_PER_INSERT).fill(FACT_VALUES).join(', ')}`),
-      personFacts: s(`SELECT * FROM analytics_facts WHERE person_id = ?`),
+      // Only the kinds the ladder reads, as arrays (a reload of the most active people's facts is most of a restage).
+      personFacts: s(`SELECT position, event_id, at_ms, kind, person_id, subject_id, group_id, ward, detail FROM analytics_facts
+                      WHERE person_id = ? AND kind IN (${PERSON_FACT_KINDS.map((kind) => `'${kind}'`).join(', ')})`).raw(),
       stagesOf: s(`SELECT * FROM analytics_stages WHERE person_id = ?`),
       deleteStage: s(`DELETE FROM analytics_stages WHERE person_id = ? AND stage = ?`),
       countDay: s(`INSERT INTO analytics_stage_days (ward, stage, day, people) VALUES (?, ?, ?, ?)
@@ -165,21 +167,19 @@ export class AnalyticsProjection implements Projection {
     let applied = (this.statements.applied.get() as { position: number }).position;
     if (applied !== this.stageRowsAt || this.stageRows.size > MAX_REMEMBERED_PEOPLE) this.stageRows.clear();
     this.stageRowsAt = -1;
-    // Facts are inserted FACTS_PER_INSERT rows per statement (one statement per row costs more than the row).
-    const pending: unknown[] = [];
+    const rows: FactRowValues[] = [];
     for (const event of events) {
       if (event.position <= applied) continue; // replayed: already in the model
       applied = event.position;
       for (const fact of factsOf(event, this.lookups)) {
-        pending.push(fact.eventId, fact.kind, fact.personId ?? '', fact.position, fact.atMs, fact.subjectId ?? null, fact.groupId ?? null, fact.ward ?? null, fact.detail ?? null);
-        if (pending.length === FACTS_PER_INSERT * FACT_COLUMN_COUNT) this.statements.insertFacts.run(pending.splice(0));
+        rows.push([fact.eventId, fact.kind, fact.personId ?? '', fact.position, fact.atMs, fact.subjectId ?? null, fact.groupId ?? null, fact.ward ?? null, fact.detail ?? null]);
         if (!fact.personId || !PERSON_FACT_KINDS.includes(fact.kind)) continue;
         const list = touched.get(fact.personId);
         if (list) list.push(fact);
         else touched.set(fact.personId, [fact]);
       }
     }
-    for (let i = 0; i < pending.length; i += FACT_COLUMN_COUNT) this.statements.insertFact.run(pending.slice(i, i + FACT_COLUMN_COUNT));
+    this.insertFacts(rows);
     for (const [personId, added] of touched) this.restage(personId, added);
     this.statements.setApplied.run(applied);
     this.stageRowsAt = applied;
@@ -203,7 +203,7 @@ export class AnalyticsProjection implements Projection {
       });
     if (added.every(changesNothing)) return;
 
-    const facts = (this.statements.personFacts.all(personId) as FactRow[]).map(factFromRow);
+    const facts = (this.statements.personFacts.all(personId) as Parameters<typeof factOf>[]).map((row) => factOf(...row));
     const ward = facts.find((f) => f.kind === 'person_registered')?.ward ?? null;
     const history: StageReached[] = stageHistory(facts, this.rules);
     this.stageRows.set(personId, history.map((r) => ({ stage: r.stage, at_ms: r.atMs, position: r.position, event_id: r.eventId, via: r.via, ward })));
@@ -219,6 +219,17 @@ export class AnalyticsProjection implements Projection {
       this.statements.deleteStage.run(personId, stage);
       this.countDay(row.ward, stage, row.at_ms, -1);
     }
+  }
+
+  /**
+   * Inserts the batch's facts in the table's order (by person), FACTS_PER_INSERT rows per statement: the rows of a
+   * person then go to the same pages one after the other, instead of to a random page each.
+   */
+  private insertFacts(rows: FactRowValues[]): void {
+    rows.sort((a, b) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : a[3] - b[3] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)));
+    let i = 0;
+    for (; i + FACTS_PER_INSERT <= rows.length; i += FACTS_PER_INSERT) this.statements.insertFacts.run(rows.slice(i, i + FACTS_PER_INSERT).flat());
+    for (; i < rows.length; i++) this.statements.insertFact.run(rows[i]);
   }
 
   private countDay(ward: string | null, stage: number, atMs: number, people: number): void {
@@ -282,6 +293,8 @@ function remembered<T>(load: (id: string) => T | undefined, store: (id: string, 
 
 const FACT_COLUMNS = 'event_id, kind, person_id, position, at_ms, subject_id, group_id, ward, detail';
 const FACT_COLUMN_COUNT = 9;
+/** A fact as the values of FACT_COLUMNS. */
+type FactRowValues = [string, string, string, number, number, string | null, string | null, string | null, string | null];
 const FACT_VALUES = `(${Array(FACT_COLUMN_COUNT).fill('?').join(', ')})`;
 /** Rows per multi-row insert: 900 parameters, well under SQLite's limit. */
 const FACTS_PER_INSERT = 100;
