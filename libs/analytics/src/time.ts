@@ -7,8 +7,17 @@ const TOKYO_OFFSET_MS = 9 * 3_600_000;
 
 /** `YYYY-MM-DD` of the Tokyo calendar day an instant falls on. */
 export function tokyoDay(atMs: number): string {
-  return new Date(atMs + TOKYO_OFFSET_MS).toISOString().slice(0, 10);
+  // Formatting a date is slow and an indicator asks for the same few thousand days again and again: remember them.
+  const day = Math.floor((atMs + TOKYO_OFFSET_MS) / DAY_MS);
+  let name = dayNames.get(day);
+  if (name === undefined) {
+    name = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (dayNames.size >= 100_000) dayNames.clear();
+    dayNames.set(day, name);
+  }
+  return name;
 }
+const dayNames = new Map<number, string>();
 
 /** `YYYY-MM` of the Tokyo month an instant falls on. */
 export function tokyoMonth(atMs: number): string {

@@ -1,7 +1,7 @@
 import { AnalyticsFact, FactKind, byTime } from '../facts/analytics-fact';
 import { LadderRuleSet, STAGES, StageKey } from '../ladder/ladder-rules';
 import { StageReached, personFacts, stageAsOf, stageHistory } from '../ladder/stage-history';
-import { DAY_MS, addMonths, median, monthEndMs, ratio, tokyoDay, tokyoMonth, weekStartMs } from '../time';
+import { DAY_MS, addMonths, median, monthEndMs, monthStartMs, ratio, tokyoDay, tokyoMonth, weekStartMs } from '../time';
 
 /**
  * Which slice of the city and which period an answer is about. Counts of things that happen (transitions,
@@ -24,6 +24,21 @@ export const RETURN_WITHIN_DAYS = 90;
 export const ROLE_KINDS = ['volunteer_role', 'pro_bono_project'];
 /** Facts that show a person active in a month (for retention). */
 export const ACTIVITY_KINDS: readonly FactKind[] = ['attended', 'role_accepted', 'role_started', 'hours_logged', 'spinoff_role', 'meeting_held_by_proposer', 'spinoff_launched_by_initiator'];
+
+/**
+ * The kinds of fact `computeIndicators` reads; of those, the kinds it reads from before the period (home wards,
+ * first meetings, proposals answered in the period, roles opened earlier). It reads the others only from
+ * `indicatorFactsFromMs(fromMs)` on, so a store may load no more than that (the answers stay the same: the
+ * property tests compare the read model's answers with a brute-force recount).
+ */
+export const INDICATOR_FACT_KINDS: readonly FactKind[] = [
+  ...ACTIVITY_KINDS,
+  'person_registered', 'match_proposed', 'match_accepted', 'match_declined', 'match_expired', 'match_withdrawn', 'match_completed',
+  'meeting_held', 'spinoff_proposed', 'spinoff_launched', 'spinoff_exit_chosen', 'opportunity_opened', 'opportunity_closed', 'opportunity_reopened',
+];
+export const WHOLE_HISTORY_FACT_KINDS: readonly FactKind[] = ['person_registered', 'attended', 'match_proposed', 'match_accepted', 'opportunity_opened', 'opportunity_closed', 'opportunity_reopened'];
+/** From when facts of the other kinds matter to a period starting at `fromMs`: its first month and first week. */
+export const indicatorFactsFromMs = (fromMs: number): number => Math.min(monthStartMs(tokyoMonth(fromMs)), weekStartMs(fromMs));
 
 export type StageCounts = Record<StageKey, number>;
 
@@ -96,8 +111,17 @@ export function computeIndicators(allFacts: readonly AnalyticsFact[], query: Ind
   const inPeriod = (atMs: number) => atMs >= fromMs && atMs <= toMs;
   const inWard = (factWard: string | undefined) => ward === undefined || factWard === ward;
 
+  // Each kind's facts in time order, grouped in one pass: most indicators read one or two kinds.
+  const byKind = new Map<FactKind, AnalyticsFact[]>();
+  for (const f of facts) {
+    const list = byKind.get(f.kind);
+    if (list) list.push(f);
+    else byKind.set(f.kind, [f]);
+  }
+  const ofKind = (kind: FactKind): readonly AnalyticsFact[] => byKind.get(kind) ?? [];
+
   const homeWard = new Map<string, string>();
-  for (const f of facts) if (f.kind === 'person_registered' && !homeWard.has(f.personId!)) homeWard.set(f.personId!, f.ward!);
+  for (const f of ofKind('person_registered')) if (!homeWard.has(f.personId!)) homeWard.set(f.personId!, f.ward!);
   const personInWard = (personId: string) => ward === undefined || homeWard.get(personId) === ward;
 
   const known = histories ?? stageHistories(facts, rules);
@@ -141,7 +165,7 @@ export function computeIndicators(allFacts: readonly AnalyticsFact[], query: Ind
   });
 
   // The entry point: first meetings
-  const attendances = facts.filter((f) => f.kind === 'attended');
+  const attendances = ofKind('attended');
   const attendancesOf = new Map<string, AnalyticsFact[]>();
   for (const f of attendances) {
     const list = attendancesOf.get(f.personId!) ?? [];
@@ -167,8 +191,7 @@ export function computeIndicators(allFacts: readonly AnalyticsFact[], query: Ind
 
   // Cohort retention
   const activeMonths = new Map<string, Set<string>>();
-  for (const f of facts) {
-    if (!ACTIVITY_KINDS.includes(f.kind)) continue;
+  for (const f of ACTIVITY_KINDS.flatMap(ofKind)) {
     const months = activeMonths.get(f.personId!) ?? new Set<string>();
     months.add(tokyoMonth(f.atMs));
     activeMonths.set(f.personId!, months);
@@ -178,7 +201,9 @@ export function computeIndicators(allFacts: readonly AnalyticsFact[], query: Ind
     const first = reachOf(history, 1);
     if (!first || !inPeriod(first.atMs)) continue;
     const month = tokyoMonth(first.atMs);
-    cohorts.set(month, [...(cohorts.get(month) ?? []), personId]);
+    const members = cohorts.get(month);
+    if (members) members.push(personId);
+    else cohorts.set(month, [personId]);
   }
   const retention = [...cohorts.keys()].sort().map((cohort) => {
     const members = cohorts.get(cohort)!;
@@ -203,11 +228,11 @@ export function computeIndicators(allFacts: readonly AnalyticsFact[], query: Ind
   }
 
   // Civic emergence
-  const civicCount = (kind: FactKind) => facts.filter((f) => f.kind === kind && inPeriod(f.atMs) && inWard(f.ward)).length;
+  const civicCount = (kind: FactKind) => ofKind(kind).filter((f) => inPeriod(f.atMs) && inWard(f.ward)).length;
   const meetingsHeld = civicCount('meeting_held');
   const spinOffsProposed = civicCount('spinoff_proposed');
   const latestExit = new Map<string, string>();
-  for (const f of facts) if (f.kind === 'spinoff_exit_chosen' && inPeriod(f.atMs) && inWard(f.ward)) latestExit.set(f.subjectId!, f.detail!);
+  for (const f of ofKind('spinoff_exit_chosen')) if (inPeriod(f.atMs) && inWard(f.ward)) latestExit.set(f.subjectId!, f.detail!);
   const exitStrategies: Record<string, number> = {};
   for (const strategy of latestExit.values()) exitStrategies[strategy] = (exitStrategies[strategy] ?? 0) + 1;
   let bearersThroughSpinOff = 0;

@@ -55,6 +55,29 @@ describe('AnalyticsProjection', () => {
     single.db.close();
   });
 
+  it('a batch rolled back (after its facts, or after its checkpoint) leaves nothing remembered: the replay gives the same model', () => {
+    const straight = fresh();
+    straight.db.transaction(() => straight.projection.applyBatch(recorded))();
+    for (const failAfterApplied of [false, true]) {
+      const { db, projection } = fresh();
+      db.transaction(() => projection.applyBatch(recorded.slice(0, 200)))();
+      // A batch whose stage rows change and then roll back: one failing midway (an unknown match) and one failing
+      // after it finished (as when the runner's checkpoint write fails).
+      const broken = { ...recorded[260], id: 'broken', type: 'MatchAccepted', data: { matchId: 'no-such-match', opportunityId: 'none', at: '2025-06-01T00:00:00+09:00' } };
+      const batch = failAfterApplied ? recorded.slice(200, 400) : [...recorded.slice(200, 260), broken];
+      expect(() =>
+        db.transaction(() => {
+          projection.applyBatch(batch);
+          throw new Error('rolled back');
+        })(),
+      ).toThrow();
+      db.transaction(() => projection.applyBatch(recorded.slice(200)))();
+      expect(rows(db)).toEqual(rows(straight.db));
+      db.close();
+    }
+    straight.db.close();
+  });
+
   it('a rebuild through the runner gives the same model as following the events live', async () => {
     const live = new SqliteEventStore({ path: ':memory:' });
     const liveDb = openReadModelDatabase(':memory:');

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { DEFAULT_LADDER_RULES, GeneratedEvent, IndicatorQuery, Indicators, generateHistory } from '@tsunagi/analytics';
+import { DEFAULT_LADDER_RULES, GeneratedEvent, IndicatorQuery, Indicators, computeIndicators, factsOfHistory, generateHistory } from '@tsunagi/analytics';
 import { RecordedEvent, SqliteEventStore } from '@tsunagi/event-store';
 import { seededRandom } from '../../../../bench/seeded-random';
 import { ProjectionRunner } from '../runner/projection-runner';
@@ -96,6 +96,17 @@ describe('analytics indicators over generated histories', () => {
             expect(full.queries.funnel(months, asOfMs, 'nakahara')).toEqual(prefix.queries.funnel(months, asOfMs, 'nakahara'));
           } finally {
             prefix.db.close();
+          }
+        }
+      });
+
+      it('the read model, which loads only the facts the indicators read, answers as the in-memory functions over every fact', () => {
+        const facts = factsOfHistory(full.recorded);
+        for (const day of [20, 90, 250, DAYS]) {
+          const asOfMs = START + day * DAY + 5 * HOUR;
+          const queries = [...queriesAsOf(asOfMs), { asOfMs, fromMs: asOfMs - 40 * DAY, toMs: asOfMs }, { asOfMs, fromMs: asOfMs - 75 * DAY, toMs: asOfMs - 9 * DAY, ward: 'saiwai' }];
+          for (const query of queries) {
+            expect(full.queries.indicators(query, DEFAULT_LADDER_RULES)).toEqual(computeIndicators(facts, query, DEFAULT_LADDER_RULES));
           }
         }
       });

@@ -9,7 +9,10 @@ import {
   Stage,
   StageCounts,
   StageReached,
+  INDICATOR_FACT_KINDS,
+  WHOLE_HISTORY_FACT_KINDS,
   computeIndicators,
+  indicatorFactsFromMs,
   monthEndMs,
   monthStartMs,
   tokyoDay,
@@ -31,7 +34,7 @@ export interface FunnelMonth {
  */
 export class AnalyticsQueries {
   private readonly statements: {
-    factsUpTo: Database.Statement<[number], unknown[]>;
+    factsUpTo: Database.Statement<[number, number, number, number], unknown[]>;
     stagesUpTo: Database.Statement<[number], unknown[]>;
     daysCity: Database.Statement<[number], { stage: number; day: number; people: number }>;
     daysWard: Database.Statement<[string, number], { stage: number; day: number; people: number }>;
@@ -42,7 +45,21 @@ export class AnalyticsQueries {
   constructor(private readonly db: Database.Database) {
     this.statements = {
       // Arrays, not objects, and no event ids (no indicator shows one): loading rows is most of an as-of answer.
-      factsUpTo: db.prepare<[number], unknown[]>('SELECT position, at_ms, kind, person_id, subject_id, group_id, ward, detail FROM analytics_facts WHERE at_ms <= ?').raw(),
+      // Only the facts the indicators read, already in time order (the in-memory sort then has nothing to do):
+      // their kinds; before the period only the kinds they read there, and of a person's meetings only the first;
+      // registrations only for a ward (they give the home ward, and nothing else).
+      factsUpTo: db
+        .prepare<[number, number, number, number], unknown[]>(
+          `SELECT ${FACT_FIELDS} FROM analytics_facts
+           WHERE at_ms <= ? AND kind IN (${sqlList(INDICATOR_FACT_KINDS)}) AND (? OR kind <> 'person_registered')
+             AND (at_ms >= ? OR kind IN (${sqlList(WHOLE_HISTORY_FACT_KINDS.filter((kind) => kind !== 'attended'))}))
+           UNION ALL
+           SELECT ${FACT_FIELDS} FROM (
+             SELECT *, row_number() OVER (PARTITION BY person_id ORDER BY at_ms, position) AS nth FROM analytics_facts WHERE kind = 'attended' AND at_ms < ?
+           ) WHERE nth = 1
+           ORDER BY at_ms, position, kind`,
+        )
+        .raw(),
       stagesUpTo: db.prepare<[number], unknown[]>('SELECT person_id, stage, at_ms, position, via FROM analytics_stages WHERE at_ms <= ?').raw(),
       daysCity: db.prepare('SELECT stage, day, sum(people) AS people FROM analytics_stage_days WHERE day < ? GROUP BY stage, day'),
       daysWard: db.prepare('SELECT stage, day, people FROM analytics_stage_days WHERE ward = ? AND day < ?'),
@@ -59,13 +76,13 @@ export class AnalyticsQueries {
 
   /** Every indicator for a slice and period, as of a date. */
   indicators(query: IndicatorQuery, rules: LadderRuleSet): Indicators {
-    const facts = this.factsUpTo(query.asOfMs);
+    const facts = this.factsUpTo(query);
     return computeIndicators(facts, query, rules, this.histories(query.asOfMs));
   }
 
   /** The same indicators for each month in the period, each as of the month's end (or `asOf`, if earlier), which it names. */
   indicatorsByMonth(query: IndicatorQuery, months: readonly string[], rules: LadderRuleSet): { month: string; asOf: string; indicators: Indicators }[] {
-    const facts = this.factsUpTo(query.asOfMs);
+    const facts = this.factsUpTo(query);
     const histories = this.histories(query.asOfMs);
     return months.map((month) => {
       const fromMs = Math.max(query.fromMs, monthStartMs(month));
@@ -99,8 +116,10 @@ export class AnalyticsQueries {
     });
   }
 
-  private factsUpTo(asOfMs: number): AnalyticsFact[] {
-    const rows = this.statements.factsUpTo.all(asOfMs) as [number, number, FactKind, string, string | null, string | null, string | null, string | null][];
+  /** The facts up to `asOfMs` that the indicators of the query read (those of its sub-periods too). */
+  private factsUpTo({ asOfMs, fromMs, ward }: IndicatorQuery): AnalyticsFact[] {
+    const from = indicatorFactsFromMs(fromMs);
+    const rows = this.statements.factsUpTo.all(asOfMs, ward === undefined ? 0 : 1, from, Math.min(from, asOfMs + 1)) as [number, number, FactKind, string, string | null, string | null, string | null, string | null][];
     return rows.map(([position, atMs, kind, personId, subjectId, groupId, ward, detail]) => factOf(position, '', atMs, kind, personId, subjectId, groupId, ward, detail));
   }
 
@@ -115,3 +134,8 @@ export class AnalyticsQueries {
     return histories;
   }
 }
+
+const FACT_FIELDS = 'position, at_ms, kind, person_id, subject_id, group_id, ward, detail';
+
+/** Kinds as a SQL list of literals (they are fixed identifiers, never input). */
+const sqlList = (kinds: readonly string[]) => kinds.map((kind) => `'${kind}'`).join(', ');

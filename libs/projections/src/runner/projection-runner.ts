@@ -57,6 +57,7 @@ interface Running {
 }
 
 export interface ProjectionRunnerOptions {
+  /** Events per batch for every projection; when unset, each projection's own `batchSize`, else 1000. */
   batchSize?: number;
   onFailure?: (name: string, failure: NonNullable<ProjectionStatus['failure']>) => void;
 }
@@ -128,7 +129,7 @@ export class ProjectionRunner {
     entry.subscription = this.store.subscribeToAll({
       after: entry.position,
       filter: projection.eventTypes.length ? { eventTypes: projection.eventTypes } : undefined,
-      maxBatchSize: this.options.batchSize ?? 1000,
+      maxBatchSize: this.options.batchSize ?? projection.batchSize ?? 1000,
       onBatch: (events, context) => this.applyBatch(entry, events, context),
       onError: (error) => this.fail(entry, error),
     });

@@ -15,6 +15,11 @@ export interface Projection {
    * rebuilds it from position 0 at every start instead of resuming from the stored checkpoint.
    */
   readonly inMemory?: boolean;
+  /**
+   * Optional: the batch size this projection prefers when the runner was given none (default 1000). A projection
+   * whose per-batch work is large and mostly fixed (restaging each touched person once per batch) reads bigger batches.
+   */
+  readonly batchSize?: number;
   /** Event types it reads; empty means every event. */
   readonly eventTypes: readonly string[];
   /** Creates its tables if missing and prepares its statements. */
