@@ -38,8 +38,9 @@ type FollowUpBulkJob = Parameters<Queue<FollowUpJobData>['addBulk']>[0][number];
  * Turns domain events into notification jobs. Reads a checkpointed, filtered `$all` subscription; for each event
  * asks the rules who is told what, and enqueues one job per recipient and channel with jobId = notificationId
  * (derived from event id + recipient + channel). The checkpoint is saved after the batch's jobs were added, so a
- * crash replays at most one batch, and a replay from position 0 enqueues nothing new: the job ids already exist
- * in Redis, and a notification whose stream records an outcome is not enqueued at all.
+ * crash replays at most one batch that enqueued something (and the batches after it that enqueued nothing, whose
+ * checkpoint is saved lazily), and a replay from position 0 enqueues nothing new: the job ids already exist in
+ * Redis, and a notification whose stream records an outcome is not enqueued at all.
  */
 export class NotificationDispatcher {
   private subscription?: EventSubscription;
