@@ -11,7 +11,8 @@
  *
  * Both rates are notifications (jobs) per second; e-mails per second are half the subject's rate. After the
  * rounds, a paced run appends proposals one by one into a running pipeline and measures event-to-delivery latency
- * (append returned → the SMTP server accepted the message); its p50/p95 are printed as notes.
+ * (append returned → the SMTP server accepted the message); its p50/p95 are printed as notes. The pipeline's
+ * start-up burst (its first e-mails open the SMTP connections) comes first and is reported apart.
  */
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -174,23 +175,32 @@ export const benchmark: Benchmark = {
         const pipeline = newPipeline(prefix, round++);
         pipeline.checkpoints.save('notifications', await store.headPosition());
         await pipeline.start();
-        const appendedAt: number[] = [];
-        for (let i = 0; i < n; i++) {
-          await propose(1);
-          appendedAt.push(performance.now());
-          await sleep(LATENCY_PACE_MS);
-        }
-        // The e-mails' Message-IDs derive from the proposal events, read back in append order.
-        const proposals = (await store.readAll({})).filter((e) => e.type === 'MatchProposed').slice(-n);
-        const ids = proposals.map((e) => messageIdOf(e.id, (e.data as { candidate: { type: 'person'; id: string } }).candidate));
-        await waitFor(() => ids.every((id) => receivedAt.has(id)), 'paced e-mails');
-        const latencies = ids.map((id, i) => receivedAt.get(id)! - appendedAt[i]);
+        /** Appends `count` proposals `paceMs` apart; resolves with each one's delivery latency once all arrived. */
+        const deliveryLatencies = async (count: number, paceMs: number): Promise<number[]> => {
+          const appendedAt: number[] = [];
+          for (let i = 0; i < count; i++) {
+            await propose(1);
+            appendedAt.push(performance.now());
+            if (paceMs) await sleep(paceMs);
+          }
+          // The e-mails' Message-IDs derive from the proposal events, read back in append order.
+          const proposals = (await store.readAll({})).filter((e) => e.type === 'MatchProposed').slice(-count);
+          const ids = proposals.map((e) => messageIdOf(e.id, (e.data as { candidate: { type: 'person'; id: string } }).candidate));
+          await waitFor(() => ids.every((id) => receivedAt.has(id)), 'e-mails');
+          return ids.map((id, i) => receivedAt.get(id)! - appendedAt[i]);
+        };
+        // A fresh pipeline opens its SMTP connections on its first e-mails (each a TCP connect, the server's
+        // greeting, EHLO: ≈100–250 ms with this test server), and jobs wait for the connection they were given.
+        // That start-up burst is measured apart; the paced run then measures a worker that is running.
+        const cold = await deliveryLatencies(2 * CONCURRENCY, 0);
+        const latencies = await deliveryLatencies(n, LATENCY_PACE_MS);
         await pipeline.close();
         await obliterate(redis, prefix);
         const p50 = percentile(latencies, 50);
         const p95 = percentile(latencies, 95);
         ctx.note(`event-to-delivery latency over ${n} proposals appended every ~${LATENCY_PACE_MS} ms: p50 ${formatMs(p50)}, p95 ${formatMs(p95)}, max ${formatMs(Math.max(...latencies))}`);
-        ctx.detail('latency', { events: n, paceMs: LATENCY_PACE_MS, p50Ms: p50, p95Ms: p95, maxMs: Math.max(...latencies) });
+        ctx.note(`start-up burst (a fresh pipeline, ${cold.length} proposals at once, before the paced run): p50 ${formatMs(percentile(cold, 50))}, max ${formatMs(Math.max(...cold))}`);
+        ctx.detail('latency', { events: n, paceMs: LATENCY_PACE_MS, p50Ms: p50, p95Ms: p95, maxMs: Math.max(...latencies), startUpBurst: { events: cold.length, p50Ms: percentile(cold, 50), maxMs: Math.max(...cold) } });
       }
     } finally {
       for (const prefix of prefixes) await obliterate(redis, prefix);

@@ -91,6 +91,9 @@ export class SmtpMailer implements Mailer {
     this.transport = createTransport({
       pool: true,
       maxConnections: options.maxConnections ?? 5,
+      // nodemailer's default (100) closes a connection after 100 messages: the next job waits for a new one (TCP,
+      // the server's greeting delay, EHLO). The pool still closes connections idle for 4 minutes.
+      maxMessages: Infinity,
       host: url.hostname,
       port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
       secure: url.protocol === 'smtps:',

@@ -21,6 +21,12 @@ export interface DispatcherOptions {
   batchSize?: number;
   /** After an error (the event store or Redis failing), start again from the saved checkpoint after this long. */
   restartDelayMs?: number;
+  /**
+   * A batch that enqueued nothing moves the checkpoint on in memory; it is saved with the next batch that enqueues,
+   * at stop, or once this long has passed since the last save. (Every delivery record is such a batch: saving each
+   * one synchronously would block the process on an fsync per delivered notification.)
+   */
+  idleSaveMs?: number;
   logger?: DispatcherLogger;
   /** Reminders and expiries: the queue of delayed follow-up jobs, their timing, and the clock the delays start from. */
   followUps?: { queue: Queue<FollowUpJobData>; settings: FollowUpSettings; clock: Clock };
@@ -32,14 +38,17 @@ type FollowUpBulkJob = Parameters<Queue<FollowUpJobData>['addBulk']>[0][number];
  * Turns domain events into notification jobs. Reads a checkpointed, filtered `$all` subscription; for each event
  * asks the rules who is told what, and enqueues one job per recipient and channel with jobId = notificationId
  * (derived from event id + recipient + channel). The checkpoint is saved after the batch's jobs were added, so a
- * crash replays at most one batch, and a replay from position 0 enqueues nothing new: the job ids already exist
- * in Redis, and a notification whose stream records an outcome is not enqueued at all.
+ * crash replays at most one batch that enqueued something (and the batches after it that enqueued nothing, whose
+ * checkpoint is saved lazily), and a replay from position 0 enqueues nothing new: the job ids already exist in
+ * Redis, and a notification whose stream records an outcome is not enqueued at all.
  */
 export class NotificationDispatcher {
   private subscription?: EventSubscription;
   private restartTimer?: NodeJS.Timeout;
   private stopping = false;
   private current = 0;
+  private saved = 0;
+  private savedAt = 0;
   private readonly progress = new EventEmitter();
   private readonly name: string;
   private readonly planner: NotificationPlanner;
@@ -63,7 +72,7 @@ export class NotificationDispatcher {
 
   start(): void {
     this.stopping = false;
-    this.current = this.checkpoints.get(this.name);
+    this.current = this.saved = this.checkpoints.get(this.name);
     this.subscription = this.store.subscribeToAll({
       after: this.current,
       filter: { eventTypes: NOTIFYING_EVENT_TYPES },
@@ -83,6 +92,8 @@ export class NotificationDispatcher {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([subscription.stop(), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
+    // Everything up to `current` is enqueued (a batch still in progress has not moved it).
+    this.save();
   }
 
   /** Resolves true once everything up to `position` is enqueued, false after `timeoutMs`. */
@@ -112,9 +123,17 @@ export class NotificationDispatcher {
     // Follow-ups first: a crash between the two adds replays the batch, and both adds are idempotent by job id.
     if (followUps.length > 0) await this.options.followUps!.queue.addBulk(followUps);
     if (jobs.length > 0) await this.queue.addBulk(jobs);
-    if (context.checkpoint !== this.current) this.checkpoints.save(this.name, context.checkpoint);
     this.current = context.checkpoint;
+    // A batch that enqueued nothing replays harmlessly: its checkpoint may wait (see `idleSaveMs`).
+    if (jobs.length + followUps.length > 0 || Date.now() - this.savedAt >= (this.options.idleSaveMs ?? 1_000)) this.save();
     this.progress.emit('advanced');
+  }
+
+  private save(): void {
+    if (this.current === this.saved) return;
+    this.checkpoints.save(this.name, this.current);
+    this.saved = this.current;
+    this.savedAt = Date.now();
   }
 
   /** The jobs one event causes, less those whose notification already has an outcome recorded. */

@@ -111,10 +111,9 @@ export class NotificationProcessor {
       if (error instanceof MessageFactsError) throw new PermanentFailure(`source_incomplete: ${error.message}`);
       throw error;
     }
-    const contact = await this.directory.contactOf(data.recipient);
+    // Contact details and the person's choices as of now: a channel they turned off for this kind is not used.
+    const { contact, preferences } = await this.directory.recipientNow(data.recipient);
     const message = renderNotification(data.kind, contact.language, facts);
-    // The person's choices as of now: a channel they turned off for this kind is not used.
-    const preferences = await this.directory.preferencesOf(data.recipient);
     if (data.recipient.type === 'person' && (data.channel === 'email' || data.channel === 'inbox') && !channelsWanted(preferences, data.kind).includes(data.channel)) {
       const reason = 'not_sent: channel_not_wanted';
       await this.recordFailure(data, history, reason, true);
