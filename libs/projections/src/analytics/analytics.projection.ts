@@ -3,6 +3,7 @@ import {
   ANALYTICS_EVENT_TYPES,
   AnalyticsFact,
   FactLookups,
+  LadderProgress,
   LadderRuleSet,
   MatchRef,
   MeetingRef,
@@ -10,16 +11,16 @@ import {
   PERSON_FACT_KINDS,
   SpinOffRef,
   StageReached,
+  byTime,
   factsOf,
   ruleSetInForce,
-  stageHistory,
 } from '@tsunagi/analytics';
 import type { RecordedEvent } from '@tsunagi/event-store';
 import type { Projection } from '../runner/projection';
 import { factOf } from './analytics.rows';
 
 /** Bump when the tables or the fact extraction change. */
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 /** FNV-1a of the rule set: any change to the rules changes the projection's version, which rebuilds it. */
 function rulesFingerprint(rules: LadderRuleSet): number {
@@ -42,20 +43,20 @@ export class AnalyticsProjection implements Projection {
   readonly version: number;
   readonly eventTypes = ANALYTICS_EVENT_TYPES;
   /**
-   * Large batches: each touched person is restaged (their stage rows read, often all their facts reloaded) once
-   * per batch, so a rebuild's cost falls with the batch size (1k → 10k: 0.16× → 0.22× of a raw scan; 25k: about
+   * Large batches: each touched person is restaged once per batch (before the ladder state was kept in memory,
+   * their stage rows were read and often all their facts reloaded), so a rebuild's cost falls with the batch size (1k → 10k: 0.16× → 0.22× of a raw scan; 25k: about
    * 10% less CPU again); 25k small events are some tens of MB in memory while a batch is applied.
    */
   readonly batchSize = 25_000;
   private statements!: Record<string, Database.Statement>;
   private lookups!: FactLookups;
   /**
-   * Each restaged person's stage rows as stored, so a batch need not read them again. They are valid at the
+   * Each restaged person's stage rows as stored and ladder state, so a batch need not read them again. They are valid at the
    * applied position recorded after the last batch that finished (-1 while one runs): a batch that failed or was
    * rolled back leaves the stored position elsewhere, and the next batch then forgets them all.
    */
-  private readonly stageRows = new Map<string, StageRow[]>();
-  private stageRowsAt = -1;
+  private readonly people = new Map<string, RememberedPerson>();
+  private peopleAt = -1;
 
   constructor(readonly rules: LadderRuleSet = ruleSetInForce(new Date().toISOString().slice(0, 10))) {
     this.version = SCHEMA_VERSION * 1_000_000 + rulesFingerprint(rules);
@@ -102,8 +103,8 @@ export class AnalyticsProjection implements Projection {
       CREATE TABLE IF NOT EXISTS analytics_rule_set (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), rules TEXT NOT NULL);
     `);
     // The rules the stage rows were computed with, so every answer can name them (the version guarantees they match).
-    this.stageRows.clear();
-    this.stageRowsAt = -1;
+    this.people.clear();
+    this.peopleAt = -1;
     db.prepare('INSERT OR REPLACE INTO analytics_rule_set (singleton, rules) VALUES (1, ?)').run(JSON.stringify(this.rules));
     const s = (sql: string) => db.prepare(sql);
     this.statements = {
@@ -166,15 +167,15 @@ export class AnalyticsProjection implements Projection {
   applyBatch(events: readonly RecordedEvent[]): void {
     const touched = new Map<string, AnalyticsFact[]>();
     let applied = (this.statements.applied.get() as { position: number }).position;
-    if (applied !== this.stageRowsAt || this.stageRows.size > MAX_REMEMBERED_PEOPLE) this.stageRows.clear();
-    this.stageRowsAt = -1;
+    if (applied !== this.peopleAt || this.people.size > MAX_REMEMBERED_PEOPLE) this.people.clear();
+    this.peopleAt = -1;
     const rows: FactRowValues[] = [];
     for (const event of events) {
       if (event.position <= applied) continue; // replayed: already in the model
       applied = event.position;
       for (const fact of factsOf(event, this.lookups)) {
         rows.push([fact.eventId, fact.kind, fact.personId ?? '', fact.position, fact.atMs, fact.subjectId ?? null, fact.groupId ?? null, fact.ward ?? null, fact.detail ?? null]);
-        if (!fact.personId || !PERSON_FACT_KINDS.includes(fact.kind)) continue;
+        if (!fact.personId || !LADDER_KINDS.has(fact.kind)) continue;
         const list = touched.get(fact.personId);
         if (list) list.push(fact);
         else touched.set(fact.personId, [fact]);
@@ -183,31 +184,26 @@ export class AnalyticsProjection implements Projection {
     this.insertFacts(rows);
     for (const [personId, added] of touched) this.restage(personId, added);
     this.statements.setApplied.run(applied);
-    this.stageRowsAt = applied;
+    this.peopleAt = applied;
   }
 
   /**
-   * Recomputes a person's stages from all their facts, unless the new facts cannot change them: a fact only
-   * matters to the stages its kind can reach, and a stage already reached before the fact keeps its time and
-   * event (each stage is reached by the *first* fact that makes its rule true). In a history that arrives in time
-   * order, that skips almost every fact of the most active people, whose full reload would be the costliest.
+   * Brings a person's stage rows up to date with their new facts. Their ladder state is kept in memory between
+   * batches (`LadderProgress`, equal to `stageHistory` of all their facts), so a history that arrives in time
+   * order never reloads a person's facts: only the first time they are seen, and when a fact comes before one
+   * already taken (facts of different streams out of time order), are all their facts read and the state rebuilt.
    */
-  private restage(personId: string, added: readonly AnalyticsFact[]): void {
-    let current = this.stageRows.get(personId);
-    if (!current) this.stageRows.set(personId, (current = this.statements.stagesOf.all(personId) as StageRow[]));
-    const reached = new Map(current.map((row) => [row.stage, row]));
-    const changesNothing = (fact: AnalyticsFact) =>
-      fact.kind !== 'person_registered' &&
-      STAGES_A_FACT_CAN_REACH[fact.kind].every((stage) => {
-        const row = reached.get(stage);
-        return row !== undefined && (row.at_ms < fact.atMs || (row.at_ms === fact.atMs && row.position < fact.position));
-      });
-    if (added.every(changesNothing)) return;
+  private restage(personId: string, added: AnalyticsFact[]): void {
+    let person = this.people.get(personId);
+    if (!person) this.people.set(personId, (person = { rows: this.statements.stagesOf.all(personId) as StageRow[], ward: null, registeredAt: Infinity }));
+    added.sort(byTime);
+    if (!person.progress || !added.every((fact) => person!.progress!.add(fact))) this.reload(person, personId);
+    else for (const fact of added) noteRegistration(person, fact);
 
-    const facts = (this.statements.personFacts.all(personId) as Parameters<typeof factOf>[]).map((row) => factOf(...row));
-    const ward = facts.find((f) => f.kind === 'person_registered')?.ward ?? null;
-    const history: StageReached[] = stageHistory(facts, this.rules);
-    this.stageRows.set(personId, history.map((r) => ({ stage: r.stage, at_ms: r.atMs, position: r.position, event_id: r.eventId, via: r.via, ward })));
+    const ward = person.ward;
+    const reached = new Map(person.rows.map((row) => [row.stage, row]));
+    const history: StageReached[] = person.progress!.history();
+    person.rows = history.map((r) => ({ stage: r.stage, at_ms: r.atMs, position: r.position, event_id: r.eventId, via: r.via, ward }));
     for (const r of history) {
       const row = reached.get(r.stage);
       reached.delete(r.stage);
@@ -222,14 +218,27 @@ export class AnalyticsProjection implements Projection {
     }
   }
 
+  /** A person's ladder state and home ward (their first registration's) from all their facts. */
+  private reload(person: RememberedPerson, personId: string): void {
+    const facts = (this.statements.personFacts.all(personId) as Parameters<typeof factOf>[]).map((row) => factOf(...row));
+    person.progress = LadderProgress.of(facts, this.rules);
+    person.registeredAt = Infinity;
+    person.ward = null;
+    for (const fact of facts) noteRegistration(person, fact);
+  }
+
   /**
    * Inserts the batch's facts in the table's order (by person), FACTS_PER_INSERT rows per statement: the rows of a
    * person then go to the same pages one after the other, instead of to a random page each.
    */
   private insertFacts(rows: FactRowValues[]): void {
     rows.sort((a, b) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : a[3] - b[3] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)));
+    const values: unknown[] = new Array(FACTS_PER_INSERT * FACT_COLUMN_COUNT);
     let i = 0;
-    for (; i + FACTS_PER_INSERT <= rows.length; i += FACTS_PER_INSERT) this.statements.insertFacts.run(rows.slice(i, i + FACTS_PER_INSERT).flat());
+    for (; i + FACTS_PER_INSERT <= rows.length; i += FACTS_PER_INSERT) {
+      for (let r = 0, v = 0; r < FACTS_PER_INSERT; r++) for (const value of rows[i + r]) values[v++] = value;
+      this.statements.insertFacts.run(values);
+    }
     for (; i < rows.length; i++) this.statements.insertFact.run(rows[i]);
   }
 
@@ -250,24 +259,25 @@ interface StageRow {
   via: string;
   ward: string | null;
 }
+const LADDER_KINDS: ReadonlySet<string> = new Set(PERSON_FACT_KINDS);
+
+/** What a batch remembers of a person for the next: stage rows as stored, ladder state, home ward. */
+interface RememberedPerson {
+  rows: StageRow[];
+  /** Absent until their facts were first read. */
+  progress?: LadderProgress;
+  /** The ward of their first registration (lowest position), and its position. */
+  ward: string | null;
+  registeredAt: number;
+}
+function noteRegistration(person: RememberedPerson, fact: AnalyticsFact): void {
+  if (fact.kind === 'person_registered' && fact.position < person.registeredAt) [person.registeredAt, person.ward] = [fact.position, fact.ward ?? null];
+}
 /** People whose stage rows are remembered at most: about 50 MB. */
 const MAX_REMEMBERED_PEOPLE = 200_000;
 
 /** Days since 1970-01-01 in Tokyo: the day buckets of `analytics_stage_days`. */
 export const tokyoDayNumber = (atMs: number) => Math.floor((atMs + 9 * 3_600_000) / 86_400_000);
-
-/** The stages whose rule reads a kind of fact (directly; lower stages follow through the ladder). */
-const STAGES_A_FACT_CAN_REACH: Record<string, readonly number[]> = {
-  person_registered: [0],
-  attended: [1, 2],
-  role_accepted: [1],
-  hours_logged: [2],
-  role_started: [3, 5],
-  spinoff_role: [3, 5],
-  meeting_held_by_proposer: [4],
-  spinoff_launched_by_initiator: [4],
-  coordinates: [5],
-};
 
 /**
  * A lookup table with its recent values in memory. Values never change once written (the first one wins), so
