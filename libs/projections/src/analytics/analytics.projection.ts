@@ -57,6 +57,14 @@ export class AnalyticsProjection implements Projection {
    */
   private readonly people = new Map<string, RememberedPerson>();
   private peopleAt = -1;
+  /**
+   * True while `people` holds everyone with a ladder fact: remembered since nothing was applied (a rebuild), and
+   * never forgotten since. A person it does not hold then has no facts and no stage rows before the batch, so
+   * nothing needs reading for them.
+   */
+  private everyoneRemembered = false;
+  /** The batch's changes to `analytics_stage_days` by bucket (ward, stage, day), written once at its end. */
+  private readonly dayChanges = new Map<string, { ward: string; stage: number; day: number; people: number }>();
 
   constructor(readonly rules: LadderRuleSet = ruleSetInForce(new Date().toISOString().slice(0, 10))) {
     this.version = SCHEMA_VERSION * 1_000_000 + rulesFingerprint(rules);
@@ -105,6 +113,7 @@ export class AnalyticsProjection implements Projection {
     // The rules the stage rows were computed with, so every answer can name them (the version guarantees they match).
     this.people.clear();
     this.peopleAt = -1;
+    this.everyoneRemembered = false;
     db.prepare('INSERT OR REPLACE INTO analytics_rule_set (singleton, rules) VALUES (1, ?)').run(JSON.stringify(this.rules));
     const s = (sql: string) => db.prepare(sql);
     this.statements = {
@@ -167,8 +176,12 @@ export class AnalyticsProjection implements Projection {
   applyBatch(events: readonly RecordedEvent[]): void {
     const touched = new Map<string, AnalyticsFact[]>();
     let applied = (this.statements.applied.get() as { position: number }).position;
-    if (applied !== this.peopleAt || this.people.size > MAX_REMEMBERED_PEOPLE) this.people.clear();
+    if (applied !== this.peopleAt || this.people.size > MAX_REMEMBERED_PEOPLE) {
+      this.people.clear();
+      this.everyoneRemembered = applied === 0;
+    }
     this.peopleAt = -1;
+    this.dayChanges.clear();
     const rows: FactRowValues[] = [];
     for (const event of events) {
       if (event.position <= applied) continue; // replayed: already in the model
@@ -183,6 +196,7 @@ export class AnalyticsProjection implements Projection {
     }
     this.insertFacts(rows);
     for (const [personId, added] of touched) this.restage(personId, added);
+    this.writeDayChanges();
     this.statements.setApplied.run(applied);
     this.peopleAt = applied;
   }
@@ -195,10 +209,16 @@ export class AnalyticsProjection implements Projection {
    */
   private restage(personId: string, added: AnalyticsFact[]): void {
     let person = this.people.get(personId);
-    if (!person) this.people.set(personId, (person = { rows: this.statements.stagesOf.all(personId) as StageRow[], ward: null, registeredAt: Infinity }));
     added.sort(byTime);
-    if (!person.progress || !added.every((fact) => person!.progress!.add(fact))) this.reload(person, personId);
-    else for (const fact of added) noteRegistration(person, fact);
+    if (!person && this.everyoneRemembered) {
+      // New to the model: their facts are exactly the batch's, and they have no stage rows yet.
+      this.people.set(personId, (person = { rows: [], progress: LadderProgress.of(added, this.rules), ward: null, registeredAt: Infinity }));
+      for (const fact of added) noteRegistration(person, fact);
+    } else {
+      if (!person) this.people.set(personId, (person = { rows: this.statements.stagesOf.all(personId) as StageRow[], ward: null, registeredAt: Infinity }));
+      if (!person.progress || !added.every((fact) => person!.progress!.add(fact))) this.reload(person, personId);
+      else for (const fact of added) noteRegistration(person, fact);
+    }
 
     const ward = person.ward;
     const reached = new Map(person.rows.map((row) => [row.stage, row]));
@@ -244,9 +264,21 @@ export class AnalyticsProjection implements Projection {
 
   private countDay(ward: string | null, stage: number, atMs: number, people: number): void {
     const day = tokyoDayNumber(atMs);
-    this.statements.countDay.run(ward ?? '', stage, day, people);
-    // An empty bucket is no bucket: the model stays the same however the events were batched.
-    if (people < 0) this.statements.dropEmptyDay.run(ward ?? '', stage, day);
+    const key = `${ward ?? ''}|${stage}|${day}`;
+    const change = this.dayChanges.get(key);
+    if (change) change.people += people;
+    else this.dayChanges.set(key, { ward: ward ?? '', stage, day, people });
+  }
+
+  /** The batch's net changes of the day buckets: one statement per bucket that changed, not per stage row. */
+  private writeDayChanges(): void {
+    for (const { ward, stage, day, people } of this.dayChanges.values()) {
+      if (people === 0) continue;
+      this.statements.countDay.run(ward, stage, day, people);
+      // An empty bucket is no bucket: the model stays the same however the events were batched.
+      if (people < 0) this.statements.dropEmptyDay.run(ward, stage, day);
+    }
+    this.dayChanges.clear();
   }
 }
 
