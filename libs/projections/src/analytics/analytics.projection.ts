@@ -50,10 +50,11 @@ export class AnalyticsProjection implements Projection {
   readonly batchSize = 25_000;
   private statements!: Record<string, Database.Statement>;
   private lookups!: FactLookups;
+  private forgetLookups!: () => void;
   /**
    * Each restaged person's stage rows as stored and ladder state, so a batch need not read them again. They are valid at the
    * applied position recorded after the last batch that finished (-1 while one runs): a batch that failed or was
-   * rolled back leaves the stored position elsewhere, and the next batch then forgets them all.
+   * rolled back leaves the stored position elsewhere, and the next batch then forgets them all (and the lookups' memory).
    */
   private readonly people = new Map<string, RememberedPerson>();
   private peopleAt = -1;
@@ -63,6 +64,8 @@ export class AnalyticsProjection implements Projection {
    * nothing needs reading for them.
    */
   private everyoneRemembered = false;
+  /** The batch's new or changed stage rows (values of STAGE_COLUMNS), written together at its end. */
+  private stageWrites: unknown[][] = [];
   /** The batch's changes to `analytics_stage_days` by bucket (ward, stage, day), written once at its end. */
   private readonly dayChanges = new Map<string, { ward: string; stage: number; day: number; people: number }>();
 
@@ -120,7 +123,7 @@ export class AnalyticsProjection implements Projection {
       applied: s(`SELECT position FROM analytics_applied WHERE singleton = 1`),
       setApplied: s(`UPDATE analytics_applied SET position = ? WHERE singleton = 1`),
       insertFact: s(`INSERT INTO analytics_facts (${FACT_COLUMNS}) VALUES ${FACT_VALUES}`),
-      insertFacts: s(`INSERT INTO analytics_facts (${FACT_COLUMNS}) VALUES ${Array(FACTS_PER_INSERT).fill(FACT_VALUES).join(', ')}`),
+      insertFacts: s(`INSERT INTO analytics_facts (${FACT_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(FACT_VALUES).join(', ')}`),
       // Only the kinds the ladder reads, as arrays (a reload of the most active people's facts is most of a restage).
       personFacts: s(`SELECT position, event_id, at_ms, kind, person_id, subject_id, group_id, ward, detail FROM analytics_facts
                       WHERE person_id = ? AND kind IN (${PERSON_FACT_KINDS.map((kind) => `'${kind}'`).join(', ')})`).raw(),
@@ -129,7 +132,8 @@ export class AnalyticsProjection implements Projection {
       countDay: s(`INSERT INTO analytics_stage_days (ward, stage, day, people) VALUES (?, ?, ?, ?)
                    ON CONFLICT (ward, stage, day) DO UPDATE SET people = people + excluded.people`),
       dropEmptyDay: s(`DELETE FROM analytics_stage_days WHERE ward = ? AND stage = ? AND day = ? AND people = 0`),
-      upsertStage: s(`INSERT OR REPLACE INTO analytics_stages (person_id, stage, ward, at_ms, position, event_id, via) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      upsertStage: s(`INSERT OR REPLACE INTO analytics_stages (${STAGE_COLUMNS}) VALUES ${STAGE_VALUES}`),
+      upsertStages: s(`INSERT OR REPLACE INTO analytics_stages (${STAGE_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(STAGE_VALUES).join(', ')}`),
       getOpportunity: s(`SELECT organisation_id AS organisationId, ward, kind FROM analytics_opportunities WHERE opportunity_id = ?`),
       putOpportunity: s(`INSERT OR IGNORE INTO analytics_opportunities VALUES (?, ?, ?, ?)`),
       getMatch: s(`SELECT opportunity_id AS opportunityId, person_id AS personId FROM analytics_matches WHERE match_id = ?`),
@@ -152,6 +156,7 @@ export class AnalyticsProjection implements Projection {
       },
       (id, r: SpinOffRef) => st.putSpinOff.run(id, r.ward, JSON.stringify(r.initiators)),
     );
+    this.forgetLookups = () => [opportunity, match, meeting, spinOff].forEach((lookup) => lookup.forget());
     this.lookups = {
       opportunity: opportunity.get,
       putOpportunity: opportunity.put,
@@ -178,10 +183,12 @@ export class AnalyticsProjection implements Projection {
     let applied = (this.statements.applied.get() as { position: number }).position;
     if (applied !== this.peopleAt || this.people.size > MAX_REMEMBERED_PEOPLE) {
       this.people.clear();
+      this.forgetLookups();
       this.everyoneRemembered = applied === 0;
     }
     this.peopleAt = -1;
     this.dayChanges.clear();
+    this.stageWrites = [];
     const rows: FactRowValues[] = [];
     for (const event of events) {
       if (event.position <= applied) continue; // replayed: already in the model
@@ -196,6 +203,9 @@ export class AnalyticsProjection implements Projection {
     }
     this.insertFacts(rows);
     for (const [personId, added] of touched) this.restage(personId, added);
+    // In the table's order (person, stage), as the facts.
+    this.stageWrites.sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : (a[1] as number) - (b[1] as number)));
+    this.writeRows(this.stageWrites, this.statements.upsertStages, this.statements.upsertStage);
     this.writeDayChanges();
     this.statements.setApplied.run(applied);
     this.peopleAt = applied;
@@ -228,7 +238,7 @@ export class AnalyticsProjection implements Projection {
       const row = reached.get(r.stage);
       reached.delete(r.stage);
       if (row && row.at_ms === r.atMs && row.position === r.position && row.event_id === r.eventId && row.via === r.via && row.ward === ward) continue;
-      this.statements.upsertStage.run(personId, r.stage, ward, r.atMs, r.position, r.eventId, r.via);
+      this.stageWrites.push([personId, r.stage, ward, r.atMs, r.position, r.eventId, r.via]);
       if (row) this.countDay(row.ward, r.stage, row.at_ms, -1);
       this.countDay(ward, r.stage, r.atMs, +1);
     }
@@ -248,18 +258,24 @@ export class AnalyticsProjection implements Projection {
   }
 
   /**
-   * Inserts the batch's facts in the table's order (by person), FACTS_PER_INSERT rows per statement: the rows of a
+   * Inserts the batch's facts in the table's order (by person), ROWS_PER_INSERT rows per statement: the rows of a
    * person then go to the same pages one after the other, instead of to a random page each.
    */
   private insertFacts(rows: FactRowValues[]): void {
     rows.sort((a, b) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : a[3] - b[3] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)));
-    const values: unknown[] = new Array(FACTS_PER_INSERT * FACT_COLUMN_COUNT);
+    this.writeRows(rows, this.statements.insertFacts, this.statements.insertFact);
+  }
+
+  /** Rows of equal length, ROWS_PER_INSERT per statement (`many`), the rest one by one (`one`). */
+  private writeRows(rows: readonly (readonly unknown[])[], many: Database.Statement, one: Database.Statement): void {
+    if (rows.length === 0) return;
+    const values: unknown[] = new Array(ROWS_PER_INSERT * rows[0].length);
     let i = 0;
-    for (; i + FACTS_PER_INSERT <= rows.length; i += FACTS_PER_INSERT) {
-      for (let r = 0, v = 0; r < FACTS_PER_INSERT; r++) for (const value of rows[i + r]) values[v++] = value;
-      this.statements.insertFacts.run(values);
+    for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
+      for (let r = 0, v = 0; r < ROWS_PER_INSERT; r++) for (const value of rows[i + r]) values[v++] = value;
+      many.run(values);
     }
-    for (; i < rows.length; i++) this.statements.insertFact.run(rows[i]);
+    for (; i < rows.length; i++) one.run(rows[i]);
   }
 
   private countDay(ward: string | null, stage: number, atMs: number, people: number): void {
@@ -312,10 +328,12 @@ const MAX_REMEMBERED_PEOPLE = 200_000;
 export const tokyoDayNumber = (atMs: number) => Math.floor((atMs + 9 * 3_600_000) / 86_400_000);
 
 /**
- * A lookup table with its recent values in memory. Values never change once written (the first one wins), so
- * a remembered value is the stored one, or the one a rolled-back batch's replay stores again.
+ * A lookup table with its recent values in memory. Values never change once written (the first one wins). The
+ * memory holds only values in the table as the current transaction sees it: loaded ones, and ones this put
+ * inserted; the projection forgets it all whenever a batch may have been rolled back (as it forgets people). So
+ * a put of a known key is a no-op without a statement, and a get after an inserting put reads nothing.
  */
-function remembered<T>(load: (id: string) => T | undefined, store: (id: string, value: T) => unknown, limit = 100_000) {
+function remembered<T>(load: (id: string) => T | undefined, store: (id: string, value: T) => Database.RunResult, limit = 100_000) {
   const memory = new Map<string, T>();
   const remember = (id: string, value: T) => {
     if (memory.size >= limit) memory.clear(); // bounded: the oldest are the least likely to be asked for again
@@ -329,8 +347,12 @@ function remembered<T>(load: (id: string) => T | undefined, store: (id: string, 
       if (loaded !== undefined) remember(id, loaded);
       return loaded;
     },
-    // Always written through: a value remembered from a rolled-back batch must still reach the table on replay.
-    put: (id: string, value: T): void => void store(id, value),
+    put: (id: string, value: T): void => {
+      if (memory.has(id)) return; // stored already, with its first value
+      // Remembered only when this put stored it: an ignored one leaves an earlier value, which a get loads.
+      if (store(id, value).changes > 0) remember(id, value);
+    },
+    forget: () => memory.clear(),
   };
 }
 
@@ -339,5 +361,7 @@ const FACT_COLUMN_COUNT = 9;
 /** A fact as the values of FACT_COLUMNS. */
 type FactRowValues = [string, string, string, number, number, string | null, string | null, string | null, string | null];
 const FACT_VALUES = `(${Array(FACT_COLUMN_COUNT).fill('?').join(', ')})`;
-/** Rows per multi-row insert: 900 parameters, well under SQLite's limit. */
-const FACTS_PER_INSERT = 100;
+const STAGE_COLUMNS = 'person_id, stage, ward, at_ms, position, event_id, via';
+const STAGE_VALUES = '(?, ?, ?, ?, ?, ?, ?)';
+/** Rows per multi-row insert: at most 900 parameters, well under SQLite's limit. */
+const ROWS_PER_INSERT = 100;
