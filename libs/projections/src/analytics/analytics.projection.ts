@@ -85,10 +85,12 @@ export class AnalyticsProjection implements Projection {
         group_id   TEXT,
         ward       TEXT,
         detail     TEXT,
-        PRIMARY KEY (person_id, position, kind)
+        PRIMARY KEY (position, kind, person_id)
       ) WITHOUT ROWID;
-      -- Clustered by person (a restage reads one person's facts) and no index on time: an as-of question reads
-      -- most facts anyway, and every index costs the rebuild.
+      -- Clustered by event (a batch's facts are appended at the end of the table, not spread over every person's
+      -- pages) and no index on time: an as-of question reads most facts anyway, and every index costs the rebuild.
+      -- A person's ladder facts are read back only when their state is not in memory: a narrow partial index.
+      CREATE INDEX IF NOT EXISTS analytics_facts_ladder ON analytics_facts (person_id) WHERE kind IN (${LADDER_KIND_LIST});
       -- Events are applied in position order: the last one applied guards against applying any twice.
       CREATE TABLE IF NOT EXISTS analytics_applied (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), position INTEGER NOT NULL);
       INSERT OR IGNORE INTO analytics_applied VALUES (1, 0);
@@ -126,7 +128,7 @@ export class AnalyticsProjection implements Projection {
       insertFacts: s(`INSERT INTO analytics_facts (${FACT_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(FACT_VALUES).join(', ')}`),
       // Only the kinds the ladder reads, as arrays (a reload of the most active people's facts is most of a restage).
       personFacts: s(`SELECT position, event_id, at_ms, kind, person_id, subject_id, group_id, ward, detail FROM analytics_facts
-                      WHERE person_id = ? AND kind IN (${PERSON_FACT_KINDS.map((kind) => `'${kind}'`).join(', ')})`).raw(),
+                      WHERE person_id = ? AND kind IN (${LADDER_KIND_LIST})`).raw(),
       stagesOf: s(`SELECT * FROM analytics_stages WHERE person_id = ?`),
       deleteStage: s(`DELETE FROM analytics_stages WHERE person_id = ? AND stage = ?`),
       countDay: s(`INSERT INTO analytics_stage_days (ward, stage, day, people) VALUES (?, ?, ?, ?)
@@ -258,11 +260,11 @@ export class AnalyticsProjection implements Projection {
   }
 
   /**
-   * Inserts the batch's facts in the table's order (by person), ROWS_PER_INSERT rows per statement: the rows of a
-   * person then go to the same pages one after the other, instead of to a random page each.
+   * Inserts the batch's facts in the table's order (by event), ROWS_PER_INSERT rows per statement: they go to the
+   * end of the table, one page after the other.
    */
   private insertFacts(rows: FactRowValues[]): void {
-    rows.sort((a, b) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : a[3] - b[3] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)));
+    rows.sort((a, b) => a[3] - b[3] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
     this.writeRows(rows, this.statements.insertFacts, this.statements.insertFact);
   }
 
@@ -308,6 +310,8 @@ interface StageRow {
   ward: string | null;
 }
 const LADDER_KINDS: ReadonlySet<string> = new Set(PERSON_FACT_KINDS);
+/** The ladder's kinds as a SQL list of literals (fixed identifiers). */
+const LADDER_KIND_LIST = PERSON_FACT_KINDS.map((kind) => `'${kind}'`).join(', ');
 
 /** What a batch remembers of a person for the next: stage rows as stored, ladder state, home ward. */
 interface RememberedPerson {
