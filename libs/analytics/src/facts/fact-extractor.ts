@@ -106,8 +106,21 @@ function required<T>(value: T | undefined, what: string, event: SourceEvent): T 
 export function factsOf(event: SourceEvent, lookups: FactLookups): AnalyticsFact[] {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the payloads are the deciders' event types, read by name
   const d = event.data as any;
-  const base = { position: event.position, eventId: event.id, atMs: eventTimeMs(event) };
-  const fact = (kind: FactKind, rest: Partial<AnalyticsFact> = {}): AnalyticsFact => ({ ...base, kind, ...rest });
+  const position = event.position;
+  const eventId = event.id;
+  const atMs = eventTimeMs(event);
+  // Copies only the fields present (an absent field stays absent), without spreading objects: most of a rebuild's facts pass here.
+  const fact = (kind: FactKind, rest?: Partial<AnalyticsFact>): AnalyticsFact => {
+    const made: AnalyticsFact = { position, eventId, atMs, kind };
+    if (rest) {
+      if (rest.personId !== undefined) made.personId = rest.personId;
+      if (rest.subjectId !== undefined) made.subjectId = rest.subjectId;
+      if (rest.groupId !== undefined) made.groupId = rest.groupId;
+      if (rest.ward !== undefined) made.ward = rest.ward;
+      if (rest.detail !== undefined) made.detail = rest.detail;
+    }
+    return made;
+  };
   const opportunityFact = (kind: FactKind, opportunityId: string, subjectId: string, detail?: string) => {
     const opportunity = required(lookups.opportunity(opportunityId), 'opportunity', event);
     return fact(kind, { subjectId, groupId: opportunityId, ward: opportunity.ward, detail: detail ?? opportunity.kind });

@@ -3,6 +3,7 @@ import {
   ANALYTICS_EVENT_TYPES,
   AnalyticsFact,
   FactLookups,
+  LadderProgress,
   LadderRuleSet,
   MatchRef,
   MeetingRef,
@@ -10,16 +11,16 @@ import {
   PERSON_FACT_KINDS,
   SpinOffRef,
   StageReached,
+  byTime,
   factsOf,
   ruleSetInForce,
-  stageHistory,
 } from '@tsunagi/analytics';
 import type { RecordedEvent } from '@tsunagi/event-store';
 import type { Projection } from '../runner/projection';
 import { factOf } from './analytics.rows';
 
 /** Bump when the tables or the fact extraction change. */
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 /** FNV-1a of the rule set: any change to the rules changes the projection's version, which rebuilds it. */
 function rulesFingerprint(rules: LadderRuleSet): number {
@@ -42,20 +43,31 @@ export class AnalyticsProjection implements Projection {
   readonly version: number;
   readonly eventTypes = ANALYTICS_EVENT_TYPES;
   /**
-   * Large batches: each touched person is restaged (their stage rows read, often all their facts reloaded) once
-   * per batch, so a rebuild's cost falls with the batch size (1k → 10k: 0.16× → 0.22× of a raw scan; 25k: about
+   * Large batches: each touched person is restaged once per batch (before the ladder state was kept in memory,
+   * their stage rows were read and often all their facts reloaded), so a rebuild's cost falls with the batch size (1k → 10k: 0.16× → 0.22× of a raw scan; 25k: about
    * 10% less CPU again); 25k small events are some tens of MB in memory while a batch is applied.
    */
   readonly batchSize = 25_000;
   private statements!: Record<string, Database.Statement>;
   private lookups!: FactLookups;
+  private forgetLookups!: () => void;
   /**
-   * Each restaged person's stage rows as stored, so a batch need not read them again. They are valid at the
+   * Each restaged person's stage rows as stored and ladder state, so a batch need not read them again. They are valid at the
    * applied position recorded after the last batch that finished (-1 while one runs): a batch that failed or was
-   * rolled back leaves the stored position elsewhere, and the next batch then forgets them all.
+   * rolled back leaves the stored position elsewhere, and the next batch then forgets them all (and the lookups' memory).
    */
-  private readonly stageRows = new Map<string, StageRow[]>();
-  private stageRowsAt = -1;
+  private readonly people = new Map<string, RememberedPerson>();
+  private peopleAt = -1;
+  /**
+   * True while `people` holds everyone with a ladder fact: remembered since nothing was applied (a rebuild), and
+   * never forgotten since. A person it does not hold then has no facts and no stage rows before the batch, so
+   * nothing needs reading for them.
+   */
+  private everyoneRemembered = false;
+  /** The batch's new or changed stage rows (values of STAGE_COLUMNS), written together at its end. */
+  private stageWrites: unknown[][] = [];
+  /** The batch's changes to `analytics_stage_days` by bucket (ward, stage, day), written once at its end. */
+  private readonly dayChanges = new Map<string, { ward: string; stage: number; day: number; people: number }>();
 
   constructor(readonly rules: LadderRuleSet = ruleSetInForce(new Date().toISOString().slice(0, 10))) {
     this.version = SCHEMA_VERSION * 1_000_000 + rulesFingerprint(rules);
@@ -73,10 +85,12 @@ export class AnalyticsProjection implements Projection {
         group_id   TEXT,
         ward       TEXT,
         detail     TEXT,
-        PRIMARY KEY (person_id, position, kind)
+        PRIMARY KEY (position, kind, person_id)
       ) WITHOUT ROWID;
-      -- Clustered by person (a restage reads one person's facts) and no index on time: an as-of question reads
-      -- most facts anyway, and every index costs the rebuild.
+      -- Clustered by event (a batch's facts are appended at the end of the table, not spread over every person's
+      -- pages) and no index on time: an as-of question reads most facts anyway, and every index costs the rebuild.
+      -- A person's ladder facts are read back only when their state is not in memory: a narrow partial index.
+      CREATE INDEX IF NOT EXISTS analytics_facts_ladder ON analytics_facts (person_id) WHERE kind IN (${LADDER_KIND_LIST});
       -- Events are applied in position order: the last one applied guards against applying any twice.
       CREATE TABLE IF NOT EXISTS analytics_applied (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), position INTEGER NOT NULL);
       INSERT OR IGNORE INTO analytics_applied VALUES (1, 0);
@@ -102,24 +116,26 @@ export class AnalyticsProjection implements Projection {
       CREATE TABLE IF NOT EXISTS analytics_rule_set (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), rules TEXT NOT NULL);
     `);
     // The rules the stage rows were computed with, so every answer can name them (the version guarantees they match).
-    this.stageRows.clear();
-    this.stageRowsAt = -1;
+    this.people.clear();
+    this.peopleAt = -1;
+    this.everyoneRemembered = false;
     db.prepare('INSERT OR REPLACE INTO analytics_rule_set (singleton, rules) VALUES (1, ?)').run(JSON.stringify(this.rules));
     const s = (sql: string) => db.prepare(sql);
     this.statements = {
       applied: s(`SELECT position FROM analytics_applied WHERE singleton = 1`),
       setApplied: s(`UPDATE analytics_applied SET position = ? WHERE singleton = 1`),
       insertFact: s(`INSERT INTO analytics_facts (${FACT_COLUMNS}) VALUES ${FACT_VALUES}`),
-      insertFacts: s(`INSERT INTO analytics_facts (${FACT_COLUMNS}) VALUES ${Array(FACTS_PER_INSERT).fill(FACT_VALUES).join(', ')}`),
+      insertFacts: s(`INSERT INTO analytics_facts (${FACT_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(FACT_VALUES).join(', ')}`),
       // Only the kinds the ladder reads, as arrays (a reload of the most active people's facts is most of a restage).
       personFacts: s(`SELECT position, event_id, at_ms, kind, person_id, subject_id, group_id, ward, detail FROM analytics_facts
-                      WHERE person_id = ? AND kind IN (${PERSON_FACT_KINDS.map((kind) => `'${kind}'`).join(', ')})`).raw(),
+                      WHERE person_id = ? AND kind IN (${LADDER_KIND_LIST})`).raw(),
       stagesOf: s(`SELECT * FROM analytics_stages WHERE person_id = ?`),
       deleteStage: s(`DELETE FROM analytics_stages WHERE person_id = ? AND stage = ?`),
       countDay: s(`INSERT INTO analytics_stage_days (ward, stage, day, people) VALUES (?, ?, ?, ?)
                    ON CONFLICT (ward, stage, day) DO UPDATE SET people = people + excluded.people`),
       dropEmptyDay: s(`DELETE FROM analytics_stage_days WHERE ward = ? AND stage = ? AND day = ? AND people = 0`),
-      upsertStage: s(`INSERT OR REPLACE INTO analytics_stages (person_id, stage, ward, at_ms, position, event_id, via) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      upsertStage: s(`INSERT OR REPLACE INTO analytics_stages (${STAGE_COLUMNS}) VALUES ${STAGE_VALUES}`),
+      upsertStages: s(`INSERT OR REPLACE INTO analytics_stages (${STAGE_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(STAGE_VALUES).join(', ')}`),
       getOpportunity: s(`SELECT organisation_id AS organisationId, ward, kind FROM analytics_opportunities WHERE opportunity_id = ?`),
       putOpportunity: s(`INSERT OR IGNORE INTO analytics_opportunities VALUES (?, ?, ?, ?)`),
       getMatch: s(`SELECT opportunity_id AS opportunityId, person_id AS personId FROM analytics_matches WHERE match_id = ?`),
@@ -142,6 +158,7 @@ export class AnalyticsProjection implements Projection {
       },
       (id, r: SpinOffRef) => st.putSpinOff.run(id, r.ward, JSON.stringify(r.initiators)),
     );
+    this.forgetLookups = () => [opportunity, match, meeting, spinOff].forEach((lookup) => lookup.forget());
     this.lookups = {
       opportunity: opportunity.get,
       putOpportunity: opportunity.put,
@@ -166,15 +183,21 @@ export class AnalyticsProjection implements Projection {
   applyBatch(events: readonly RecordedEvent[]): void {
     const touched = new Map<string, AnalyticsFact[]>();
     let applied = (this.statements.applied.get() as { position: number }).position;
-    if (applied !== this.stageRowsAt || this.stageRows.size > MAX_REMEMBERED_PEOPLE) this.stageRows.clear();
-    this.stageRowsAt = -1;
+    if (applied !== this.peopleAt || this.people.size > MAX_REMEMBERED_PEOPLE) {
+      this.people.clear();
+      this.forgetLookups();
+      this.everyoneRemembered = applied === 0;
+    }
+    this.peopleAt = -1;
+    this.dayChanges.clear();
+    this.stageWrites = [];
     const rows: FactRowValues[] = [];
     for (const event of events) {
       if (event.position <= applied) continue; // replayed: already in the model
       applied = event.position;
       for (const fact of factsOf(event, this.lookups)) {
         rows.push([fact.eventId, fact.kind, fact.personId ?? '', fact.position, fact.atMs, fact.subjectId ?? null, fact.groupId ?? null, fact.ward ?? null, fact.detail ?? null]);
-        if (!fact.personId || !PERSON_FACT_KINDS.includes(fact.kind)) continue;
+        if (!fact.personId || !LADDER_KINDS.has(fact.kind)) continue;
         const list = touched.get(fact.personId);
         if (list) list.push(fact);
         else touched.set(fact.personId, [fact]);
@@ -182,37 +205,42 @@ export class AnalyticsProjection implements Projection {
     }
     this.insertFacts(rows);
     for (const [personId, added] of touched) this.restage(personId, added);
+    // In the table's order (person, stage), as the facts.
+    this.stageWrites.sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : (a[1] as number) - (b[1] as number)));
+    this.writeRows(this.stageWrites, this.statements.upsertStages, this.statements.upsertStage);
+    this.writeDayChanges();
     this.statements.setApplied.run(applied);
-    this.stageRowsAt = applied;
+    this.peopleAt = applied;
   }
 
   /**
-   * Recomputes a person's stages from all their facts, unless the new facts cannot change them: a fact only
-   * matters to the stages its kind can reach, and a stage already reached before the fact keeps its time and
-   * event (each stage is reached by the *first* fact that makes its rule true). In a history that arrives in time
-   * order, that skips almost every fact of the most active people, whose full reload would be the costliest.
+   * Brings a person's stage rows up to date with their new facts. Their ladder state is kept in memory between
+   * batches (`LadderProgress`, equal to `stageHistory` of all their facts), so a history that arrives in time
+   * order never reloads a person's facts: only the first time they are seen, and when a fact comes before one
+   * already taken (facts of different streams out of time order), are all their facts read and the state rebuilt.
    */
-  private restage(personId: string, added: readonly AnalyticsFact[]): void {
-    let current = this.stageRows.get(personId);
-    if (!current) this.stageRows.set(personId, (current = this.statements.stagesOf.all(personId) as StageRow[]));
-    const reached = new Map(current.map((row) => [row.stage, row]));
-    const changesNothing = (fact: AnalyticsFact) =>
-      fact.kind !== 'person_registered' &&
-      STAGES_A_FACT_CAN_REACH[fact.kind].every((stage) => {
-        const row = reached.get(stage);
-        return row !== undefined && (row.at_ms < fact.atMs || (row.at_ms === fact.atMs && row.position < fact.position));
-      });
-    if (added.every(changesNothing)) return;
+  private restage(personId: string, added: AnalyticsFact[]): void {
+    let person = this.people.get(personId);
+    added.sort(byTime);
+    if (!person && this.everyoneRemembered) {
+      // New to the model: their facts are exactly the batch's, and they have no stage rows yet.
+      this.people.set(personId, (person = { rows: [], progress: LadderProgress.of(added, this.rules), ward: null, registeredAt: Infinity }));
+      for (const fact of added) noteRegistration(person, fact);
+    } else {
+      if (!person) this.people.set(personId, (person = { rows: this.statements.stagesOf.all(personId) as StageRow[], ward: null, registeredAt: Infinity }));
+      if (!person.progress || !added.every((fact) => person!.progress!.add(fact))) this.reload(person, personId);
+      else for (const fact of added) noteRegistration(person, fact);
+    }
 
-    const facts = (this.statements.personFacts.all(personId) as Parameters<typeof factOf>[]).map((row) => factOf(...row));
-    const ward = facts.find((f) => f.kind === 'person_registered')?.ward ?? null;
-    const history: StageReached[] = stageHistory(facts, this.rules);
-    this.stageRows.set(personId, history.map((r) => ({ stage: r.stage, at_ms: r.atMs, position: r.position, event_id: r.eventId, via: r.via, ward })));
+    const ward = person.ward;
+    const reached = new Map(person.rows.map((row) => [row.stage, row]));
+    const history: StageReached[] = person.progress!.history();
+    person.rows = history.map((r) => ({ stage: r.stage, at_ms: r.atMs, position: r.position, event_id: r.eventId, via: r.via, ward }));
     for (const r of history) {
       const row = reached.get(r.stage);
       reached.delete(r.stage);
       if (row && row.at_ms === r.atMs && row.position === r.position && row.event_id === r.eventId && row.via === r.via && row.ward === ward) continue;
-      this.statements.upsertStage.run(personId, r.stage, ward, r.atMs, r.position, r.eventId, r.via);
+      this.stageWrites.push([personId, r.stage, ward, r.atMs, r.position, r.eventId, r.via]);
       if (row) this.countDay(row.ward, r.stage, row.at_ms, -1);
       this.countDay(ward, r.stage, r.atMs, +1);
     }
@@ -222,22 +250,53 @@ export class AnalyticsProjection implements Projection {
     }
   }
 
+  /** A person's ladder state and home ward (their first registration's) from all their facts. */
+  private reload(person: RememberedPerson, personId: string): void {
+    const facts = (this.statements.personFacts.all(personId) as Parameters<typeof factOf>[]).map((row) => factOf(...row));
+    person.progress = LadderProgress.of(facts, this.rules);
+    person.registeredAt = Infinity;
+    person.ward = null;
+    for (const fact of facts) noteRegistration(person, fact);
+  }
+
   /**
-   * Inserts the batch's facts in the table's order (by person), FACTS_PER_INSERT rows per statement: the rows of a
-   * person then go to the same pages one after the other, instead of to a random page each.
+   * Inserts the batch's facts in the table's order (by event), ROWS_PER_INSERT rows per statement: they go to the
+   * end of the table, one page after the other.
    */
   private insertFacts(rows: FactRowValues[]): void {
-    rows.sort((a, b) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : a[3] - b[3] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)));
+    rows.sort((a, b) => a[3] - b[3] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
+    this.writeRows(rows, this.statements.insertFacts, this.statements.insertFact);
+  }
+
+  /** Rows of equal length, ROWS_PER_INSERT per statement (`many`), the rest one by one (`one`). */
+  private writeRows(rows: readonly (readonly unknown[])[], many: Database.Statement, one: Database.Statement): void {
+    if (rows.length === 0) return;
+    const values: unknown[] = new Array(ROWS_PER_INSERT * rows[0].length);
     let i = 0;
-    for (; i + FACTS_PER_INSERT <= rows.length; i += FACTS_PER_INSERT) this.statements.insertFacts.run(rows.slice(i, i + FACTS_PER_INSERT).flat());
-    for (; i < rows.length; i++) this.statements.insertFact.run(rows[i]);
+    for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
+      for (let r = 0, v = 0; r < ROWS_PER_INSERT; r++) for (const value of rows[i + r]) values[v++] = value;
+      many.run(values);
+    }
+    for (; i < rows.length; i++) one.run(rows[i]);
   }
 
   private countDay(ward: string | null, stage: number, atMs: number, people: number): void {
     const day = tokyoDayNumber(atMs);
-    this.statements.countDay.run(ward ?? '', stage, day, people);
-    // An empty bucket is no bucket: the model stays the same however the events were batched.
-    if (people < 0) this.statements.dropEmptyDay.run(ward ?? '', stage, day);
+    const key = `${ward ?? ''}|${stage}|${day}`;
+    const change = this.dayChanges.get(key);
+    if (change) change.people += people;
+    else this.dayChanges.set(key, { ward: ward ?? '', stage, day, people });
+  }
+
+  /** The batch's net changes of the day buckets: one statement per bucket that changed, not per stage row. */
+  private writeDayChanges(): void {
+    for (const { ward, stage, day, people } of this.dayChanges.values()) {
+      if (people === 0) continue;
+      this.statements.countDay.run(ward, stage, day, people);
+      // An empty bucket is no bucket: the model stays the same however the events were batched.
+      if (people < 0) this.statements.dropEmptyDay.run(ward, stage, day);
+    }
+    this.dayChanges.clear();
   }
 }
 
@@ -250,30 +309,35 @@ interface StageRow {
   via: string;
   ward: string | null;
 }
+const LADDER_KINDS: ReadonlySet<string> = new Set(PERSON_FACT_KINDS);
+/** The ladder's kinds as a SQL list of literals (fixed identifiers). */
+const LADDER_KIND_LIST = PERSON_FACT_KINDS.map((kind) => `'${kind}'`).join(', ');
+
+/** What a batch remembers of a person for the next: stage rows as stored, ladder state, home ward. */
+interface RememberedPerson {
+  rows: StageRow[];
+  /** Absent until their facts were first read. */
+  progress?: LadderProgress;
+  /** The ward of their first registration (lowest position), and its position. */
+  ward: string | null;
+  registeredAt: number;
+}
+function noteRegistration(person: RememberedPerson, fact: AnalyticsFact): void {
+  if (fact.kind === 'person_registered' && fact.position < person.registeredAt) [person.registeredAt, person.ward] = [fact.position, fact.ward ?? null];
+}
 /** People whose stage rows are remembered at most: about 50 MB. */
 const MAX_REMEMBERED_PEOPLE = 200_000;
 
 /** Days since 1970-01-01 in Tokyo: the day buckets of `analytics_stage_days`. */
 export const tokyoDayNumber = (atMs: number) => Math.floor((atMs + 9 * 3_600_000) / 86_400_000);
 
-/** The stages whose rule reads a kind of fact (directly; lower stages follow through the ladder). */
-const STAGES_A_FACT_CAN_REACH: Record<string, readonly number[]> = {
-  person_registered: [0],
-  attended: [1, 2],
-  role_accepted: [1],
-  hours_logged: [2],
-  role_started: [3, 5],
-  spinoff_role: [3, 5],
-  meeting_held_by_proposer: [4],
-  spinoff_launched_by_initiator: [4],
-  coordinates: [5],
-};
-
 /**
- * A lookup table with its recent values in memory. Values never change once written (the first one wins), so
- * a remembered value is the stored one, or the one a rolled-back batch's replay stores again.
+ * A lookup table with its recent values in memory. Values never change once written (the first one wins). The
+ * memory holds only values in the table as the current transaction sees it: loaded ones, and ones this put
+ * inserted; the projection forgets it all whenever a batch may have been rolled back (as it forgets people). So
+ * a put of a known key is a no-op without a statement, and a get after an inserting put reads nothing.
  */
-function remembered<T>(load: (id: string) => T | undefined, store: (id: string, value: T) => unknown, limit = 100_000) {
+function remembered<T>(load: (id: string) => T | undefined, store: (id: string, value: T) => Database.RunResult, limit = 100_000) {
   const memory = new Map<string, T>();
   const remember = (id: string, value: T) => {
     if (memory.size >= limit) memory.clear(); // bounded: the oldest are the least likely to be asked for again
@@ -287,8 +351,12 @@ function remembered<T>(load: (id: string) => T | undefined, store: (id: string, 
       if (loaded !== undefined) remember(id, loaded);
       return loaded;
     },
-    // Always written through: a value remembered from a rolled-back batch must still reach the table on replay.
-    put: (id: string, value: T): void => void store(id, value),
+    put: (id: string, value: T): void => {
+      if (memory.has(id)) return; // stored already, with its first value
+      // Remembered only when this put stored it: an ignored one leaves an earlier value, which a get loads.
+      if (store(id, value).changes > 0) remember(id, value);
+    },
+    forget: () => memory.clear(),
   };
 }
 
@@ -297,5 +365,7 @@ const FACT_COLUMN_COUNT = 9;
 /** A fact as the values of FACT_COLUMNS. */
 type FactRowValues = [string, string, string, number, number, string | null, string | null, string | null, string | null];
 const FACT_VALUES = `(${Array(FACT_COLUMN_COUNT).fill('?').join(', ')})`;
-/** Rows per multi-row insert: 900 parameters, well under SQLite's limit. */
-const FACTS_PER_INSERT = 100;
+const STAGE_COLUMNS = 'person_id, stage, ward, at_ms, position, event_id, via';
+const STAGE_VALUES = '(?, ?, ?, ?, ?, ?, ?)';
+/** Rows per multi-row insert: at most 900 parameters, well under SQLite's limit. */
+const ROWS_PER_INSERT = 100;
