@@ -169,4 +169,4 @@ export function scaled(ctx: Pick<BenchContext, 'scale'>, size: number, min = 1):
   return Math.max(min, Math.round(size * ctx.scale));
 }
 
-export { seededRandom } from './seeded-random';
+export { seededRandom } from '@tsunagi/domain';

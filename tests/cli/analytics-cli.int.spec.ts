@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { generateHistory } from '@tsunagi/analytics';
 import { SqliteEventStore } from '@tsunagi/event-store';
-import { seededRandom } from '../../bench/seeded-random';
+import { seededRandom } from '@tsunagi/domain';
 
 /**
  * The operator's CLI as a real process (the compiled dist/apps/cli/src/main.js, as `npm run cli` runs it) on a

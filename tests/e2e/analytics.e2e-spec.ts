@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DEFAULT_LADDER_RULES, computeIndicators, factsOfHistory, generateHistory } from '@tsunagi/analytics';
-import { seededRandom } from '../../bench/seeded-random';
+import { seededRandom } from '@tsunagi/domain';
 import { TestApi, startTestApi } from '../support/test-api';
 import { personBody } from '../support/fixtures';
 

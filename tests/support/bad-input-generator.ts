@@ -9,7 +9,7 @@
 
 // ---------------------------------------------------------------------------------------------- randomness
 
-import { seededRandom as mulberry32 } from '../../bench/seeded-random';
+import { seededRandom as mulberry32 } from '@tsunagi/domain';
 
 export class Random {
   private readonly next: () => number;

@@ -1,5 +1,4 @@
-import { WARDS } from '@tsunagi/domain';
-import { seededRandom } from '../../../bench/seeded-random';
+import { WARDS, seededRandom } from '@tsunagi/domain';
 import { COMPONENTS, SUGGESTION_POLICIES, policyById } from './policy';
 import { GeneratedEvent, generateWorld, generatedId, personProfile } from './generated-world';
 import { PeopleScope, SuggestionIndex, SuggestionRequest } from './suggestion-index';

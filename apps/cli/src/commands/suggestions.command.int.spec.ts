@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { SqliteEventStore, newId } from '@tsunagi/event-store';
 import { generateWorld, policyById, replayPolicies } from '@tsunagi/suggestions';
-import { seededRandom } from '../../../../bench/seeded-random';
+import { seededRandom } from '@tsunagi/domain';
 import { compareSuggestionPolicies, formatComparison } from './suggestions.command';
 
 const CLI = resolve(__dirname, '../../../../dist/apps/cli/src/main.js');

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../../domain/src/seeded-random';
+import { seededRandom } from '@tsunagi/domain';
 import { AnalyticsFact, FactKind, PERSON_FACT_KINDS, byTime } from '../facts/analytics-fact';
 import { factsOfHistory } from '../facts/fact-extractor';
 import { generateHistory } from '../generated/generated-history';

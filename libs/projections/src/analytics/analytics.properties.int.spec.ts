@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { DEFAULT_LADDER_RULES, GeneratedEvent, IndicatorQuery, Indicators, computeIndicators, factsOfHistory, generateHistory } from '@tsunagi/analytics';
 import { RecordedEvent, SqliteEventStore } from '@tsunagi/event-store';
-import { seededRandom } from '../../../../bench/seeded-random';
+import { seededRandom } from '@tsunagi/domain';
 import { ProjectionRunner } from '../runner/projection-runner';
 import { openReadModelDatabase } from '../runner/read-model-database';
 import { AnalyticsProjection } from './analytics.projection';

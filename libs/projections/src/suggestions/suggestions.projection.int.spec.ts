@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, newId } from '@tsunagi/event-store';
 import { SuggestionIndex, SuggestionRequest, generateWorld, generatedId, personProfile, policyById } from '@tsunagi/suggestions';
-import { seededRandom } from '../../../../bench/seeded-random';
+import { seededRandom } from '@tsunagi/domain';
 import { ProjectionRunner } from '../runner/projection-runner';
 import { openReadModelDatabase } from '../runner/read-model-database';
 import { SuggestionsProjection } from './suggestions.projection';

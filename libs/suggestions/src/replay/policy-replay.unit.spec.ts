@@ -1,4 +1,4 @@
-import { seededRandom } from '../../../../bench/seeded-random';
+import { seededRandom } from '@tsunagi/domain';
 import { generateWorld } from '../generated-world';
 import { policyById } from '../policy';
 import { PolicyReplay, ReplayEvent, replayPolicies, topTenPercentShare } from './policy-replay';
