@@ -20,25 +20,11 @@ export interface IndicatorQuery {
 export const CONVERSION_DAYS = [90, 180, 365] as const;
 export const RETENTION_MONTHS = [3, 6, 12] as const;
 export const RETURN_WITHIN_DAYS = 90;
+const WEEK_MS = 7 * DAY_MS;
 /** Opportunities that are roles people take (a collaboration is between organisations). */
 export const ROLE_KINDS = ['volunteer_role', 'pro_bono_project'];
 /** Facts that show a person active in a month (for retention). */
 export const ACTIVITY_KINDS: readonly FactKind[] = ['attended', 'role_accepted', 'role_started', 'hours_logged', 'spinoff_role', 'meeting_held_by_proposer', 'spinoff_launched_by_initiator'];
-
-/**
- * The kinds of fact `computeIndicators` reads; of those, the kinds it reads from before the period (home wards,
- * first meetings, proposals answered in the period, roles opened earlier). It reads the others only from
- * `indicatorFactsFromMs(fromMs)` on, so a store may load no more than that (the answers stay the same: the
- * property tests compare the read model's answers with a brute-force recount).
- */
-export const INDICATOR_FACT_KINDS: readonly FactKind[] = [
-  ...ACTIVITY_KINDS,
-  'person_registered', 'match_proposed', 'match_accepted', 'match_declined', 'match_expired', 'match_withdrawn', 'match_completed',
-  'meeting_held', 'spinoff_proposed', 'spinoff_launched', 'spinoff_exit_chosen', 'opportunity_opened', 'opportunity_closed', 'opportunity_reopened',
-];
-export const WHOLE_HISTORY_FACT_KINDS: readonly FactKind[] = ['person_registered', 'attended', 'match_proposed', 'match_accepted', 'opportunity_opened', 'opportunity_closed', 'opportunity_reopened'];
-/** From when facts of the other kinds matter to a period starting at `fromMs`: its first month and first week. */
-export const indicatorFactsFromMs = (fromMs: number): number => Math.min(monthStartMs(tokyoMonth(fromMs)), weekStartMs(fromMs));
 
 export type StageCounts = Record<StageKey, number>;
 
@@ -99,15 +85,69 @@ export function stageHistories(facts: readonly AnalyticsFact[], rules: LadderRul
   return histories;
 }
 
+/** A count of facts of one kind (and ward and detail) in the period, within the slice. */
+export interface PeriodCount {
+  kind: FactKind;
+  ward?: string;
+  detail?: string;
+  n: number;
+}
+
 /**
- * Every indicator for one slice and period, from facts alone. `histories` may be given when they are already
- * known (the read model keeps them); they must be the stage histories of the same facts under the same rules.
+ * Everything the indicators are assembled from, for one slice and period as of a date. The in-memory reference
+ * (`computeIndicators`) derives it from facts; the read model gets it from SQL. `assembleIndicators` turns it
+ * into the answer, so both give answers the same way.
+ */
+export interface IndicatorInputs {
+  /** People of the slice by their highest stage at `asOf`. */
+  peopleAtStage: StageCounts;
+  /** People of the slice reaching each stage in the period. */
+  reachedInPeriod: StageCounts;
+  /** People whose highest stage moved in the period: from where they stood before it (-1: nowhere) to where at its end. */
+  transitions: readonly { before: number; after: number; people: number }[];
+  /** Days from first participation, of people who reached bearer / planner in the period. */
+  daysToBearer: number[];
+  daysToPlanner: number[];
+  /** Of people first participating in the period whose N days have passed by `asOf`: how many became bearers within N days (in CONVERSION_DAYS order). */
+  conversions: readonly { eligible: number; converted: number }[];
+  /** People who became bearers in the period through a spin-off role. */
+  bearersThroughSpinOff: number;
+  /** Facts in the period of COUNTED_KINDS, in the slice. */
+  periodCounts: readonly PeriodCount[];
+  /** Per SDC in the slice: people whose first meeting ever was in the period. */
+  newcomersBySdc: ReadonlyMap<string, number>;
+  firstTimersReturning: { eligible: number; returned: number };
+  /** Per month of first participation in the period: how many, and how many of them were active 3, 6, 12 months later (in RETENTION_MONTHS order; read only for months over by `asOf`). */
+  cohorts: readonly { cohort: string; size: number; active: readonly number[] }[];
+  /** Hours from proposal to answer, for answers in the period. */
+  answerHours: number[];
+  /** The latest exit strategy chosen in the period, per spin-off of the slice. */
+  latestExits: ReadonlyMap<string, string>;
+  rolesReachedByWeek: Indicators['matching']['rolesReachedByWeek'];
+}
+
+/** The kinds whose facts in the period are counted (by ward and detail). */
+export const COUNTED_KINDS: readonly FactKind[] = [
+  'attended', 'match_proposed', 'match_accepted', 'match_declined', 'match_expired', 'match_withdrawn', 'match_completed', 'meeting_held', 'spinoff_proposed', 'spinoff_launched',
+];
+
+/** The period actually answered: nothing after `asOf` is seen. */
+export const periodOf = (query: IndicatorQuery) => ({ fromMs: query.fromMs, toMs: Math.min(query.toMs, query.asOfMs), asOfMs: query.asOfMs });
+
+/**
+ * Every indicator for one slice and period, from facts alone: the reference the read model is checked against.
+ * `histories` may be given when they are already known; they must be the stage histories of the same facts
+ * under the same rules.
  */
 export function computeIndicators(allFacts: readonly AnalyticsFact[], query: IndicatorQuery, rules: LadderRuleSet, histories?: ReadonlyMap<string, readonly StageReached[]>): Indicators {
+  return assembleIndicators(indicatorInputs(allFacts, query, rules, histories), query);
+}
+
+/** The inputs of the indicators, from facts. */
+export function indicatorInputs(allFacts: readonly AnalyticsFact[], query: IndicatorQuery, rules: LadderRuleSet, histories?: ReadonlyMap<string, readonly StageReached[]>): IndicatorInputs {
   const { asOfMs, ward } = query;
+  const { fromMs, toMs } = periodOf(query);
   const facts = allFacts.filter((f) => f.atMs <= asOfMs).sort(byTime);
-  const fromMs = query.fromMs;
-  const toMs = Math.min(query.toMs, asOfMs);
   const inPeriod = (atMs: number) => atMs >= fromMs && atMs <= toMs;
   const inWard = (factWard: string | undefined) => ward === undefined || factWard === ward;
 
@@ -124,68 +164,61 @@ export function computeIndicators(allFacts: readonly AnalyticsFact[], query: Ind
   for (const f of ofKind('person_registered')) if (!homeWard.has(f.personId!)) homeWard.set(f.personId!, f.ward!);
   const personInWard = (personId: string) => ward === undefined || homeWard.get(personId) === ward;
 
+  // The ladder
   const known = histories ?? stageHistories(facts, rules);
-  const people = new Map<string, StageReached[]>();
+  const peopleAtStage = zeroStages();
+  const reachedInPeriod = zeroStages();
+  const moves = new Map<string, number>();
+  const daysToBearer: number[] = [];
+  const daysToPlanner: number[] = [];
+  const conversions = CONVERSION_DAYS.map(() => ({ eligible: 0, converted: 0 }));
+  let bearersThroughSpinOff = 0;
+  const participants = new Map<string, number>();
   for (const [personId, history] of known) {
     if (!personInWard(personId)) continue;
     const seen = history.filter((r) => r.atMs <= asOfMs);
-    if (seen.length) people.set(personId, seen);
-  }
-  const reachOf = (history: readonly StageReached[], stage: number) => history.find((r) => r.stage === stage);
-
-  // The ladder
-  const peopleAtStage = zeroStages();
-  const reachedInPeriod = zeroStages();
-  const toBearer: number[] = [];
-  const toPlanner: number[] = [];
-  const moves = new Map<string, number>();
-  for (const history of people.values()) {
-    peopleAtStage[STAGES[stageAsOf(history, asOfMs)].key]++;
-    const before = stageAsOf(history, fromMs - 1);
-    const after = stageAsOf(history, toMs);
+    if (!seen.length) continue;
+    peopleAtStage[STAGES[stageAsOf(seen, asOfMs)].key]++;
+    for (const reached of seen) if (inPeriod(reached.atMs)) reachedInPeriod[STAGES[reached.stage].key]++;
+    const [before, after] = [stageAsOf(seen, fromMs - 1), stageAsOf(seen, toMs)];
     if (after > before) moves.set(`${before},${after}`, (moves.get(`${before},${after}`) ?? 0) + 1);
-    for (const reached of history) if (inPeriod(reached.atMs)) reachedInPeriod[STAGES[reached.stage].key]++;
-    const first = reachOf(history, 1);
-    const bearer = reachOf(history, 3);
-    const planner = reachOf(history, 4);
-    if (first && bearer && inPeriod(bearer.atMs)) toBearer.push((bearer.atMs - first.atMs) / DAY_MS);
-    if (first && planner && inPeriod(planner.atMs)) toPlanner.push((planner.atMs - first.atMs) / DAY_MS);
-  }
-  const conversionToBearer = CONVERSION_DAYS.map((withinDays) => {
-    let eligible = 0;
-    let converted = 0;
-    for (const history of people.values()) {
-      const first = reachOf(history, 1);
-      if (!first || !inPeriod(first.atMs) || first.atMs + withinDays * DAY_MS > asOfMs) continue;
-      eligible++;
-      const bearer = reachOf(history, 3);
-      if (bearer && bearer.atMs - first.atMs <= withinDays * DAY_MS) converted++;
+    const reach = (stage: number) => seen.find((r) => r.stage === stage);
+    const [first, bearer, planner] = [reach(1), reach(3), reach(4)];
+    if (!first) continue;
+    if (bearer && inPeriod(bearer.atMs)) {
+      daysToBearer.push((bearer.atMs - first.atMs) / DAY_MS);
+      if (bearer.via === 'spinoff_role') bearersThroughSpinOff++;
     }
-    return { withinDays, eligible, converted, rate: ratio(converted, eligible) };
+    if (planner && inPeriod(planner.atMs)) daysToPlanner.push((planner.atMs - first.atMs) / DAY_MS);
+    if (!inPeriod(first.atMs)) continue;
+    participants.set(personId, first.atMs);
+    CONVERSION_DAYS.forEach((withinDays, i) => {
+      if (first.atMs + withinDays * DAY_MS > asOfMs) return;
+      conversions[i].eligible++;
+      if (bearer && bearer.atMs - first.atMs <= withinDays * DAY_MS) conversions[i].converted++;
+    });
+  }
+  const transitions = [...moves].map(([key, people]) => {
+    const [before, after] = key.split(',').map(Number);
+    return { before, after, people };
   });
 
   // The entry point: first meetings
-  const attendances = ofKind('attended');
   const attendancesOf = new Map<string, AnalyticsFact[]>();
-  for (const f of attendances) {
+  for (const f of ofKind('attended')) {
     const list = attendancesOf.get(f.personId!) ?? [];
     list.push(f);
     attendancesOf.set(f.personId!, list);
   }
-  const sdcs = new Map<string, { attendances: number; newcomers: number }>();
-  for (const f of attendances) {
-    if (!inPeriod(f.atMs) || !inWard(f.ward)) continue;
-    const row = sdcs.get(f.ward!) ?? { attendances: 0, newcomers: 0 };
-    row.attendances++;
-    if (attendancesOf.get(f.personId!)![0] === f) row.newcomers++;
-    sdcs.set(f.ward!, row);
-  }
-  let firstTimers = 0;
+  const newcomersBySdc = new Map<string, number>();
+  let eligible = 0;
   let returned = 0;
   for (const own of attendancesOf.values()) {
     const first = own[0];
-    if (!inPeriod(first.atMs) || !inWard(first.ward) || first.atMs + RETURN_WITHIN_DAYS * DAY_MS > asOfMs) continue;
-    firstTimers++;
+    if (!inPeriod(first.atMs) || !inWard(first.ward)) continue;
+    newcomersBySdc.set(first.ward!, (newcomersBySdc.get(first.ward!) ?? 0) + 1);
+    if (first.atMs + RETURN_WITHIN_DAYS * DAY_MS > asOfMs) continue;
+    eligible++;
     if (own.some((f) => f.subjectId !== first.subjectId && f.atMs > first.atMs && f.atMs - first.atMs <= RETURN_WITHIN_DAYS * DAY_MS)) returned++;
   }
 
@@ -196,60 +229,90 @@ export function computeIndicators(allFacts: readonly AnalyticsFact[], query: Ind
     months.add(tokyoMonth(f.atMs));
     activeMonths.set(f.personId!, months);
   }
-  const cohorts = new Map<string, string[]>();
-  for (const [personId, history] of people) {
-    const first = reachOf(history, 1);
-    if (!first || !inPeriod(first.atMs)) continue;
-    const month = tokyoMonth(first.atMs);
-    const members = cohorts.get(month);
-    if (members) members.push(personId);
-    else cohorts.set(month, [personId]);
-  }
-  const retention = [...cohorts.keys()].sort().map((cohort) => {
-    const members = cohorts.get(cohort)!;
-    const after = (months: number) => {
-      const month = addMonths(cohort, months);
-      if (monthEndMs(month) > asOfMs) return null;
-      return ratio(members.filter((p) => activeMonths.get(p)?.has(month)).length, members.length);
-    };
-    return { cohort, size: members.length, after3: after(3), after6: after(6), after12: after(12) };
-  });
-
-  // Matching
-  const matchFacts = facts.filter((f) => f.kind.startsWith('match_') && inWard(f.ward));
-  const count = (kind: FactKind) => matchFacts.filter((f) => f.kind === kind && inPeriod(f.atMs)).length;
-  const declinedByReason: Record<string, number> = {};
-  for (const f of matchFacts) if (f.kind === 'match_declined' && inPeriod(f.atMs)) declinedByReason[f.detail!] = (declinedByReason[f.detail!] ?? 0) + 1;
-  const proposedAt = new Map<string, number>();
-  const answerHours: number[] = [];
-  for (const f of matchFacts) {
-    if (f.kind === 'match_proposed') proposedAt.set(f.subjectId!, f.atMs);
-    else if ((f.kind === 'match_accepted' || f.kind === 'match_declined') && inPeriod(f.atMs) && proposedAt.has(f.subjectId!)) answerHours.push((f.atMs - proposedAt.get(f.subjectId!)!) / 3_600_000);
+  const cohorts = new Map<string, { cohort: string; size: number; active: number[] }>();
+  for (const [personId, participantMs] of participants) {
+    const cohort = tokyoMonth(participantMs);
+    const row = cohorts.get(cohort) ?? { cohort, size: 0, active: RETENTION_MONTHS.map(() => 0) };
+    row.size++;
+    RETENTION_MONTHS.forEach((months, i) => (row.active[i] += activeMonths.get(personId)?.has(addMonths(cohort, months)) ? 1 : 0));
+    cohorts.set(cohort, row);
   }
 
-  // Civic emergence
-  const civicCount = (kind: FactKind) => ofKind(kind).filter((f) => inPeriod(f.atMs) && inWard(f.ward)).length;
-  const meetingsHeld = civicCount('meeting_held');
-  const spinOffsProposed = civicCount('spinoff_proposed');
-  const latestExit = new Map<string, string>();
-  for (const f of ofKind('spinoff_exit_chosen')) if (inPeriod(f.atMs) && inWard(f.ward)) latestExit.set(f.subjectId!, f.detail!);
-  const exitStrategies: Record<string, number> = {};
-  for (const strategy of latestExit.values()) exitStrategies[strategy] = (exitStrategies[strategy] ?? 0) + 1;
-  let bearersThroughSpinOff = 0;
-  for (const history of people.values()) {
-    const bearer = reachOf(history, 3);
-    if (bearer && inPeriod(bearer.atMs) && bearer.via === 'spinoff_role') bearersThroughSpinOff++;
+  // Counts, answers, exits
+  const counts = new Map<string, PeriodCount>();
+  for (const kind of COUNTED_KINDS) {
+    for (const f of ofKind(kind)) {
+      if (!inPeriod(f.atMs) || !inWard(f.ward)) continue;
+      const key = `${f.kind}|${f.ward}|${f.detail}`;
+      const count = counts.get(key);
+      if (count) count.n++;
+      else counts.set(key, { kind: f.kind, ward: f.ward, detail: f.detail, n: 1 });
+    }
   }
+  const latestExits = new Map<string, string>();
+  for (const f of ofKind('spinoff_exit_chosen')) if (inPeriod(f.atMs) && inWard(f.ward)) latestExits.set(f.subjectId!, f.detail!);
+
+  return {
+    peopleAtStage,
+    reachedInPeriod,
+    transitions,
+    daysToBearer,
+    daysToPlanner,
+    conversions,
+    bearersThroughSpinOff,
+    periodCounts: [...counts.values()],
+    newcomersBySdc,
+    firstTimersReturning: { eligible, returned },
+    cohorts: [...cohorts.values()],
+    answerHours: answerHours(facts.filter((f) => f.kind === 'match_proposed' || f.kind === 'match_accepted' || f.kind === 'match_declined'), fromMs, toMs, inWard),
+    latestExits,
+    rolesReachedByWeek: rolesReachedByWeek(facts, fromMs, toMs, inWard),
+  };
+}
+
+/** Every indicator from its inputs (see `IndicatorInputs`). */
+export function assembleIndicators(inputs: IndicatorInputs, query: IndicatorQuery): Indicators {
+  const { asOfMs } = periodOf(query);
+
+  // The entry point
+  const sdcs = new Map<string, { attendances: number; newcomers: number }>();
+  for (const { kind, ward, n } of inputs.periodCounts) {
+    if (kind !== 'attended') continue;
+    const row = sdcs.get(ward!) ?? { attendances: 0, newcomers: 0 };
+    row.attendances += n;
+    sdcs.set(ward!, row);
+  }
+  for (const [sdc, newcomers] of inputs.newcomersBySdc) sdcs.get(sdc)!.newcomers = newcomers;
+  const { eligible: firstTimers, returned } = inputs.firstTimersReturning;
+
+  // Cohort retention
+  const retention = [...inputs.cohorts]
+    .sort((a, b) => (a.cohort < b.cohort ? -1 : 1))
+    .map(({ cohort, size, active }) => {
+      const [after3, after6, after12] = RETENTION_MONTHS.map((months, i) => (monthEndMs(addMonths(cohort, months)) > asOfMs ? null : ratio(active[i], size)));
+      return { cohort, size, after3, after6, after12 };
+    });
+
+  // Counts
+  const count = (kind: FactKind, detail?: string) => inputs.periodCounts.reduce((sum, c) => sum + (c.kind === kind && (detail === undefined || c.detail === detail) ? c.n : 0), 0);
+  const declinedByReason = tally(inputs.periodCounts.filter((c) => c.kind === 'match_declined').map((c) => [c.detail!, c.n]));
+  const exitStrategies = tally([...inputs.latestExits.values()].map((strategy) => [strategy, 1]));
+  const meetingsHeld = count('meeting_held');
+  const spinOffsProposed = count('spinoff_proposed');
 
   return {
     ladder: {
-      peopleAtStage,
-      reachedInPeriod,
-      transitions: [...moves.entries()]
-        .map(([key, people]) => key.split(',').map(Number).concat(people))
-        .sort((a, b) => a[0] - b[0] || a[1] - b[1])
-        .map(([from, to, people]) => ({ from: from < 0 ? ('none' as const) : STAGES[from].key, to: STAGES[to].key, people })),
-      conversionToBearer, medianDaysToBearer: { days: round2(median(toBearer)), people: toBearer.length }, medianDaysToPlanner: { days: round2(median(toPlanner)), people: toPlanner.length },
+      peopleAtStage: inputs.peopleAtStage,
+      reachedInPeriod: inputs.reachedInPeriod,
+      transitions: [...inputs.transitions]
+        .sort((a, b) => a.before - b.before || a.after - b.after)
+        .map(({ before, after, people }) => ({ from: before < 0 ? ('none' as const) : STAGES[before].key, to: STAGES[after].key, people })),
+      conversionToBearer: CONVERSION_DAYS.map((withinDays, i) => {
+        const { eligible, converted } = inputs.conversions[i];
+        return { withinDays, eligible, converted, rate: ratio(converted, eligible) };
+      }),
+      medianDaysToBearer: { days: round2(median(inputs.daysToBearer)), people: inputs.daysToBearer.length },
+      medianDaysToPlanner: { days: round2(median(inputs.daysToPlanner)), people: inputs.daysToPlanner.length },
     },
     entryPoint: {
       bySdc: [...sdcs.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([sdc, row]) => ({ sdc, ...row, newcomerShare: ratio(row.newcomers, row.attendances) })),
@@ -263,26 +326,48 @@ export function computeIndicators(allFacts: readonly AnalyticsFact[], query: Ind
       declinedByReason,
       expired: count('match_expired'),
       withdrawn: count('match_withdrawn'),
-      medianHoursToAnswer: { hours: round2(median(answerHours)), answers: answerHours.length },
-      proBonoCompleted: matchFacts.filter((f) => f.kind === 'match_completed' && f.detail === 'pro_bono_project' && inPeriod(f.atMs)).length,
-      rolesReachedByWeek: rolesReachedByWeek(facts, fromMs, toMs, inWard),
+      medianHoursToAnswer: { hours: round2(median(inputs.answerHours)), answers: inputs.answerHours.length },
+      proBonoCompleted: count('match_completed', 'pro_bono_project'),
+      rolesReachedByWeek: inputs.rolesReachedByWeek,
     },
     civic: {
       meetingsHeld,
       spinOffsProposed,
       spinOffsPerMeeting: ratio(spinOffsProposed, meetingsHeld),
-      spinOffsLaunched: civicCount('spinoff_launched'),
+      spinOffsLaunched: count('spinoff_launched'),
       exitStrategies,
-      bearersThroughSpinOff,
+      bearersThroughSpinOff: inputs.bearersThroughSpinOff,
     },
   };
+}
+
+/** Sums by key, keys in order: answers do not depend on the order things were counted in. */
+function tally(entries: readonly (readonly [string, number])[]): Record<string, number> {
+  const sums = new Map<string, number>();
+  for (const [key, n] of entries) sums.set(key, (sums.get(key) ?? 0) + n);
+  return Object.fromEntries([...sums].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/**
+ * Hours from proposal to answer, for answers (accepted or declined) in the period: `matchFacts` are proposals
+ * and answers in time order; an answer is timed from the latest proposal of its match before it.
+ */
+export function answerHours(matchFacts: readonly AnalyticsFact[], fromMs: number, toMs: number, inWard: (ward?: string) => boolean): number[] {
+  const proposedAt = new Map<string, number>();
+  const hours: number[] = [];
+  for (const f of matchFacts) {
+    if (!inWard(f.ward)) continue;
+    if (f.kind === 'match_proposed') proposedAt.set(f.subjectId!, f.atMs);
+    else if (f.atMs >= fromMs && f.atMs <= toMs && proposedAt.has(f.subjectId!)) hours.push((f.atMs - proposedAt.get(f.subjectId!)!) / 3_600_000);
+  }
+  return hours;
 }
 
 /**
  * Equitable reach: per week, of the roles open at some time in it, the share that had at least one accepted
  * match by the week's end (or the period's end, for the last week). Totals hide roles nobody ever takes.
  */
-function rolesReachedByWeek(facts: readonly AnalyticsFact[], fromMs: number, toMs: number, inWard: (ward?: string) => boolean) {
+export function rolesReachedByWeek(facts: readonly AnalyticsFact[], fromMs: number, toMs: number, inWard: (ward?: string) => boolean) {
   if (toMs < fromMs) return [];
   interface Role { changes: { atMs: number; open: boolean }[]; firstAcceptMs: number }
   const roles = new Map<string, Role>();
@@ -294,24 +379,27 @@ function rolesReachedByWeek(facts: readonly AnalyticsFact[], fromMs: number, toM
     if (f.kind === 'opportunity_closed' || f.kind === 'opportunity_reopened') role.changes.push({ atMs: f.atMs, open: f.kind === 'opportunity_reopened' });
     if (f.kind === 'match_accepted') role.firstAcceptMs = Math.min(role.firstAcceptMs, f.atMs);
   }
-  const weeks = [];
-  for (let start = weekStartMs(fromMs); start <= toMs; start += 7 * DAY_MS) {
-    const end = Math.min(start + 7 * DAY_MS - 1, toMs);
-    let openRoles = 0;
-    let withAcceptedMatch = 0;
-    for (const role of roles.values()) {
-      // Open during the week: open when it began, or opened again within it.
-      let openAtStart = false;
+  const firstWeekMs = weekStartMs(fromMs);
+  const weekCount = Math.floor((toMs - firstWeekMs) / WEEK_MS) + 1;
+  const openRoles = new Array<number>(weekCount).fill(0);
+  const withAcceptedMatch = new Array<number>(weekCount).fill(0);
+  for (const { changes, firstAcceptMs } of roles.values()) {
+    // Week by week from the one it opened in, with its changes in time order: open during a week means open
+    // when the week began, or opened again within it. Once closed with no change left, it stays closed.
+    let open = false;
+    let next = 0;
+    for (let week = Math.max(0, Math.floor((changes[0].atMs - firstWeekMs) / WEEK_MS)); week < weekCount; week++) {
+      const start = firstWeekMs + week * WEEK_MS;
+      const end = Math.min(start + WEEK_MS - 1, toMs);
+      for (; next < changes.length && changes[next].atMs < start; next++) open = changes[next].open;
       let openedWithin = false;
-      for (const change of role.changes) {
-        if (change.atMs < start) openAtStart = change.open;
-        else if (change.atMs <= end && change.open) openedWithin = true;
-      }
-      if (!openAtStart && !openedWithin) continue;
-      openRoles++;
-      if (role.firstAcceptMs <= end) withAcceptedMatch++;
+      for (let i = next; i < changes.length && changes[i].atMs <= end; i++) openedWithin ||= changes[i].open;
+      if (open || openedWithin) {
+        openRoles[week]++;
+        if (firstAcceptMs <= end) withAcceptedMatch[week]++;
+      } else if (next === changes.length) break;
     }
-    weeks.push({ week: tokyoDay(start), openRoles, withAcceptedMatch, share: ratio(withAcceptedMatch, openRoles) });
   }
+  const weeks = openRoles.map((open, week) => ({ week: tokyoDay(firstWeekMs + week * WEEK_MS), openRoles: open, withAcceptedMatch: withAcceptedMatch[week], share: ratio(withAcceptedMatch[week], open) }));
   return weeks;
 }

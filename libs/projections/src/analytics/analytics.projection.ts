@@ -20,7 +20,7 @@ import type { Projection } from '../runner/projection';
 import { factOf } from './analytics.rows';
 
 /** Bump when the tables or the fact extraction change. */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 /** FNV-1a of the rule set: any change to the rules changes the projection's version, which rebuilds it. */
 function rulesFingerprint(rules: LadderRuleSet): number {
@@ -85,12 +85,13 @@ export class AnalyticsProjection implements Projection {
         group_id   TEXT,
         ward       TEXT,
         detail     TEXT,
-        PRIMARY KEY (position, kind, person_id)
+        PRIMARY KEY (kind, at_ms, position, person_id)
       ) WITHOUT ROWID;
-      -- Clustered by event (a batch's facts are appended at the end of the table, not spread over every person's
-      -- pages) and no index on time: an as-of question reads most facts anyway, and every index costs the rebuild.
-      -- A person's ladder facts are read back only when their state is not in memory: a narrow partial index.
-      CREATE INDEX IF NOT EXISTS analytics_facts_ladder ON analytics_facts (person_id) WHERE kind IN (${LADDER_KIND_LIST});
+      -- Clustered by kind and time: an indicator reads one kind over a period, a contiguous range. Facts come
+      -- roughly in time order, so a batch's facts go to the end of each kind's range, not all over the table.
+      -- A person's ladder facts by time: read back when their state is not in memory, and probed by the indicators
+      -- (came back within 90 days, active n months later). A narrow partial index.
+      CREATE INDEX IF NOT EXISTS analytics_facts_ladder ON analytics_facts (person_id, at_ms) WHERE kind IN (${LADDER_KIND_LIST});
       -- Events are applied in position order: the last one applied guards against applying any twice.
       CREATE TABLE IF NOT EXISTS analytics_applied (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), position INTEGER NOT NULL);
       INSERT OR IGNORE INTO analytics_applied VALUES (1, 0);
@@ -113,6 +114,8 @@ export class AnalyticsProjection implements Projection {
       CREATE TABLE IF NOT EXISTS analytics_matches (match_id TEXT PRIMARY KEY, opportunity_id TEXT NOT NULL, person_id TEXT) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS analytics_meetings (meeting_id TEXT PRIMARY KEY, sdc TEXT NOT NULL, proposer_person_id TEXT) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS analytics_spinoffs (spinoff_id TEXT PRIMARY KEY, ward TEXT NOT NULL, initiators TEXT NOT NULL) WITHOUT ROWID;
+      -- Each person's first meeting (the earliest check-in): newcomers and first-timers coming back.
+      CREATE TABLE IF NOT EXISTS analytics_first_attendances (person_id TEXT PRIMARY KEY, at_ms INTEGER NOT NULL, position INTEGER NOT NULL, meeting_id TEXT NOT NULL, sdc TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS analytics_rule_set (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), rules TEXT NOT NULL);
     `);
     // The rules the stage rows were computed with, so every answer can name them (the version guarantees they match).
@@ -136,6 +139,9 @@ export class AnalyticsProjection implements Projection {
       dropEmptyDay: s(`DELETE FROM analytics_stage_days WHERE ward = ? AND stage = ? AND day = ? AND people = 0`),
       upsertStage: s(`INSERT OR REPLACE INTO analytics_stages (${STAGE_COLUMNS}) VALUES ${STAGE_VALUES}`),
       upsertStages: s(`INSERT OR REPLACE INTO analytics_stages (${STAGE_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(STAGE_VALUES).join(', ')}`),
+      noteFirstAttendance: s(`INSERT INTO analytics_first_attendances (person_id, at_ms, position, meeting_id, sdc) VALUES (?, ?, ?, ?, ?)
+                              ON CONFLICT (person_id) DO UPDATE SET at_ms = excluded.at_ms, position = excluded.position, meeting_id = excluded.meeting_id, sdc = excluded.sdc
+                              WHERE (excluded.at_ms, excluded.position) < (at_ms, position)`),
       getOpportunity: s(`SELECT organisation_id AS organisationId, ward, kind FROM analytics_opportunities WHERE opportunity_id = ?`),
       putOpportunity: s(`INSERT OR IGNORE INTO analytics_opportunities VALUES (?, ?, ?, ?)`),
       getMatch: s(`SELECT opportunity_id AS opportunityId, person_id AS personId FROM analytics_matches WHERE match_id = ?`),
@@ -172,7 +178,7 @@ export class AnalyticsProjection implements Projection {
   }
 
   tearDown(db: Database.Database): void {
-    for (const table of ['analytics_applied', 'analytics_rule_set', 'analytics_facts', 'analytics_stages', 'analytics_stage_days', 'analytics_opportunities', 'analytics_matches', 'analytics_meetings', 'analytics_spinoffs']) db.exec(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of ['analytics_applied', 'analytics_rule_set', 'analytics_facts', 'analytics_stages', 'analytics_stage_days', 'analytics_first_attendances', 'analytics_opportunities', 'analytics_matches', 'analytics_meetings', 'analytics_spinoffs']) db.exec(`DROP TABLE IF EXISTS ${table}`);
   }
 
   apply(event: RecordedEvent): void {
@@ -192,11 +198,16 @@ export class AnalyticsProjection implements Projection {
     this.dayChanges.clear();
     this.stageWrites = [];
     const rows: FactRowValues[] = [];
+    const firstAttendances = new Map<string, AnalyticsFact>();
     for (const event of events) {
       if (event.position <= applied) continue; // replayed: already in the model
       applied = event.position;
       for (const fact of factsOf(event, this.lookups)) {
         rows.push([fact.eventId, fact.kind, fact.personId ?? '', fact.position, fact.atMs, fact.subjectId ?? null, fact.groupId ?? null, fact.ward ?? null, fact.detail ?? null]);
+        if (fact.kind === 'attended') {
+          const first = firstAttendances.get(fact.personId!);
+          if (!first || byTime(fact, first) < 0) firstAttendances.set(fact.personId!, fact);
+        }
         if (!fact.personId || !LADDER_KINDS.has(fact.kind)) continue;
         const list = touched.get(fact.personId);
         if (list) list.push(fact);
@@ -204,6 +215,7 @@ export class AnalyticsProjection implements Projection {
       }
     }
     this.insertFacts(rows);
+    for (const [personId, { atMs, position, subjectId, ward }] of firstAttendances) this.statements.noteFirstAttendance.run(personId, atMs, position, subjectId, ward);
     for (const [personId, added] of touched) this.restage(personId, added);
     // In the table's order (person, stage), as the facts.
     this.stageWrites.sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : (a[1] as number) - (b[1] as number)));
@@ -260,11 +272,11 @@ export class AnalyticsProjection implements Projection {
   }
 
   /**
-   * Inserts the batch's facts in the table's order (by event), ROWS_PER_INSERT rows per statement: they go to the
-   * end of the table, one page after the other.
+   * Inserts the batch's facts in the table's order (kind, time, event, person), ROWS_PER_INSERT rows per
+   * statement: each kind's go to the end of its range, one page after the other.
    */
   private insertFacts(rows: FactRowValues[]): void {
-    rows.sort((a, b) => a[3] - b[3] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
+    rows.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[4] - b[4] || a[3] - b[3] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0)));
     this.writeRows(rows, this.statements.insertFacts, this.statements.insertFact);
   }
 
