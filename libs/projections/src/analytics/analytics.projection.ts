@@ -64,6 +64,11 @@ export class AnalyticsProjection implements Projection {
    * nothing needs reading for them.
    */
   private everyoneRemembered = false;
+  /**
+   * Whether LADDER_INDEX exists as this transaction sees it. False after a rollback may have dropped it (then it is
+   * created again, IF NOT EXISTS, before the next read that needs it).
+   */
+  private ladderIndexBuilt = false;
   /** The batch's new or changed stage rows (values of STAGE_COLUMNS), written together at its end. */
   private stageWrites: unknown[][] = [];
   /** The batch's changes to `analytics_stage_days` by bucket (ward, stage, day), written once at its end. */
@@ -89,8 +94,8 @@ export class AnalyticsProjection implements Projection {
       ) WITHOUT ROWID;
       -- Clustered by event (a batch's facts are appended at the end of the table, not spread over every person's
       -- pages) and no index on time: an as-of question reads most facts anyway, and every index costs the rebuild.
-      -- A person's ladder facts are read back only when their state is not in memory: a narrow partial index.
-      CREATE INDEX IF NOT EXISTS analytics_facts_ladder ON analytics_facts (person_id) WHERE kind IN (${LADDER_KIND_LIST});
+      -- A person's ladder facts are read back only when their state is not in memory: a narrow partial index
+      -- (LADDER_INDEX), built when first needed or when a catch-up ends, not kept up row by row during a rebuild.
       -- Events are applied in position order: the last one applied guards against applying any twice.
       CREATE TABLE IF NOT EXISTS analytics_applied (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), position INTEGER NOT NULL);
       INSERT OR IGNORE INTO analytics_applied VALUES (1, 0);
@@ -119,14 +124,17 @@ export class AnalyticsProjection implements Projection {
     this.people.clear();
     this.peopleAt = -1;
     this.everyoneRemembered = false;
+    this.ladderIndexBuilt = false;
     db.prepare('INSERT OR REPLACE INTO analytics_rule_set (singleton, rules) VALUES (1, ?)').run(JSON.stringify(this.rules));
     const s = (sql: string) => db.prepare(sql);
     this.statements = {
       applied: s(`SELECT position FROM analytics_applied WHERE singleton = 1`),
+      buildLadderIndex: s(LADDER_INDEX),
       setApplied: s(`UPDATE analytics_applied SET position = ? WHERE singleton = 1`),
       insertFact: s(`INSERT INTO analytics_facts (${FACT_COLUMNS}) VALUES ${FACT_VALUES}`),
       insertFacts: s(`INSERT INTO analytics_facts (${FACT_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(FACT_VALUES).join(', ')}`),
-      // Only the kinds the ladder reads, as arrays (a reload of the most active people's facts is most of a restage).
+      // Only the kinds the ladder reads, as arrays (a reload of the most active people's facts is most of a restage),
+      // through LADDER_INDEX once it is built (a statement is compiled again when the schema changes).
       personFacts: s(`SELECT position, event_id, at_ms, kind, person_id, subject_id, group_id, ward, detail FROM analytics_facts
                       WHERE person_id = ? AND kind IN (${LADDER_KIND_LIST})`).raw(),
       stagesOf: s(`SELECT * FROM analytics_stages WHERE person_id = ?`),
@@ -171,6 +179,17 @@ export class AnalyticsProjection implements Projection {
     };
   }
 
+  /** The end of a catch-up (of a rebuild, mostly): the ladder's index, left out of the bulk load, is built once. */
+  caughtUp(): void {
+    this.buildLadderIndex();
+  }
+
+  private buildLadderIndex(): void {
+    if (this.ladderIndexBuilt) return;
+    this.statements.buildLadderIndex.run();
+    this.ladderIndexBuilt = true;
+  }
+
   tearDown(db: Database.Database): void {
     for (const table of ['analytics_applied', 'analytics_rule_set', 'analytics_facts', 'analytics_stages', 'analytics_stage_days', 'analytics_opportunities', 'analytics_matches', 'analytics_meetings', 'analytics_spinoffs']) db.exec(`DROP TABLE IF EXISTS ${table}`);
   }
@@ -187,6 +206,7 @@ export class AnalyticsProjection implements Projection {
       this.people.clear();
       this.forgetLookups();
       this.everyoneRemembered = applied === 0;
+      this.ladderIndexBuilt = false;
     }
     this.peopleAt = -1;
     this.dayChanges.clear();
@@ -252,6 +272,7 @@ export class AnalyticsProjection implements Projection {
 
   /** A person's ladder state and home ward (their first registration's) from all their facts. */
   private reload(person: RememberedPerson, personId: string): void {
+    this.buildLadderIndex();
     const facts = (this.statements.personFacts.all(personId) as Parameters<typeof factOf>[]).map((row) => factOf(...row));
     person.progress = LadderProgress.of(facts, this.rules);
     person.registeredAt = Infinity;
@@ -312,6 +333,8 @@ interface StageRow {
 const LADDER_KINDS: ReadonlySet<string> = new Set(PERSON_FACT_KINDS);
 /** The ladder's kinds as a SQL list of literals (fixed identifiers). */
 const LADDER_KIND_LIST = PERSON_FACT_KINDS.map((kind) => `'${kind}'`).join(', ');
+/** A person's ladder facts, for `reload` only. */
+const LADDER_INDEX = `CREATE INDEX IF NOT EXISTS analytics_facts_ladder ON analytics_facts (person_id) WHERE kind IN (${LADDER_KIND_LIST})`;
 
 /** What a batch remembers of a person for the next: stage rows as stored, ladder state, home ward. */
 interface RememberedPerson {
