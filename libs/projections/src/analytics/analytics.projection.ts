@@ -244,17 +244,21 @@ export class AnalyticsProjection implements Projection {
     added.sort(byTime);
     if (!person && this.everyoneRemembered) {
       // New to the model: their facts are exactly the batch's, and they have no stage rows yet.
-      this.people.set(personId, (person = { rows: [], progress: LadderProgress.of(added, this.rules), ward: null, registeredAt: Infinity }));
+      this.people.set(personId, (person = { rows: [], progress: LadderProgress.of(added, this.rules), ward: null, registeredAt: Infinity, rowsFrom: UNKNOWN }));
       for (const fact of added) noteRegistration(person, fact);
     } else {
-      if (!person) this.people.set(personId, (person = { rows: this.statements.stagesOf.all(personId) as StageRow[], ward: null, registeredAt: Infinity }));
+      if (!person) this.people.set(personId, (person = { rows: this.statements.stagesOf.all(personId) as StageRow[], ward: null, registeredAt: Infinity, rowsFrom: UNKNOWN }));
       if (!person.progress || !added.every((fact) => person!.progress!.add(fact))) this.reload(person, personId);
       else for (const fact of added) noteRegistration(person, fact);
     }
 
     const ward = person.ward;
+    const progress = person.progress!;
+    // Most facts change nothing once a stage is reached: then the rows as written are still the history.
+    if (person.rowsFrom.progress === progress && person.rowsFrom.changes === progress.changes && person.rowsFrom.ward === ward) return;
+    person.rowsFrom = { progress, changes: progress.changes, ward };
     const reached = new Map(person.rows.map((row) => [row.stage, row]));
-    const history: StageReached[] = person.progress!.history();
+    const history: StageReached[] = progress.history();
     person.rows = history.map((r) => ({ stage: r.stage, at_ms: r.atMs, position: r.position, event_id: r.eventId, via: r.via, ward }));
     for (const r of history) {
       const row = reached.get(r.stage);
@@ -344,7 +348,11 @@ interface RememberedPerson {
   /** The ward of their first registration (lowest position), and its position. */
   ward: string | null;
   registeredAt: number;
+  /** The ladder state (and its count of changes) and ward that `rows` were computed from. */
+  rowsFrom: { progress?: LadderProgress; changes: number; ward: string | null };
 }
+/** Rows read from the table, or none yet: not known to match any state. */
+const UNKNOWN: RememberedPerson['rowsFrom'] = { changes: -1, ward: null };
 function noteRegistration(person: RememberedPerson, fact: AnalyticsFact): void {
   if (fact.kind === 'person_registered' && fact.position < person.registeredAt) [person.registeredAt, person.ward] = [fact.position, fact.ward ?? null];
 }
