@@ -109,11 +109,11 @@ export class AnalyticsProjection implements Projection {
         via        TEXT NOT NULL,
         PRIMARY KEY (person_id, stage)
       ) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS analytics_stages_ward ON analytics_stages (ward, stage, at_ms);
+      -- The queries' indexes on the stages (STAGE_INDEXES) are built when a catch-up ends: a rebuild inserts the
+      -- rows without keeping them up (the model is complete only then anyway).
       -- How many people reached each stage on each Tokyo day, per ward ('' = none known): the funnel sums a few
       -- hundred of these instead of counting people, so it stays fast on a large city.
       CREATE TABLE IF NOT EXISTS analytics_stage_days (ward TEXT NOT NULL, stage INTEGER NOT NULL, day INTEGER NOT NULL, people INTEGER NOT NULL, PRIMARY KEY (ward, stage, day)) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS analytics_stages_time ON analytics_stages (stage, at_ms);
       CREATE TABLE IF NOT EXISTS analytics_opportunities (opportunity_id TEXT PRIMARY KEY, organisation_id TEXT NOT NULL, ward TEXT NOT NULL, kind TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS analytics_matches (match_id TEXT PRIMARY KEY, opportunity_id TEXT NOT NULL, person_id TEXT) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS analytics_meetings (meeting_id TEXT PRIMARY KEY, sdc TEXT NOT NULL, proposer_person_id TEXT) WITHOUT ROWID;
@@ -179,8 +179,9 @@ export class AnalyticsProjection implements Projection {
     };
   }
 
-  /** The end of a catch-up (of a rebuild, mostly): the ladder's index, left out of the bulk load, is built once. */
-  caughtUp(): void {
+  /** The end of a catch-up (of a rebuild, mostly): the indexes left out of the bulk load are built, each at once. */
+  caughtUp(db: Database.Database): void {
+    db.exec(STAGE_INDEXES);
     this.buildLadderIndex();
   }
 
@@ -211,23 +212,23 @@ export class AnalyticsProjection implements Projection {
     this.peopleAt = -1;
     this.dayChanges.clear();
     this.stageWrites = [];
-    const rows: FactRowValues[] = [];
+    const facts: AnalyticsFact[] = [];
     for (const event of events) {
       if (event.position <= applied) continue; // replayed: already in the model
       applied = event.position;
       for (const fact of factsOf(event, this.lookups)) {
-        rows.push([fact.eventId, fact.kind, fact.personId ?? '', fact.position, fact.atMs, fact.subjectId ?? null, fact.groupId ?? null, fact.ward ?? null, fact.detail ?? null]);
+        facts.push(fact);
         if (!fact.personId || !LADDER_KINDS.has(fact.kind)) continue;
         const list = touched.get(fact.personId);
         if (list) list.push(fact);
         else touched.set(fact.personId, [fact]);
       }
     }
-    this.insertFacts(rows);
+    this.insertFacts(facts);
     for (const [personId, added] of touched) this.restage(personId, added);
     // In the table's order (person, stage), as the facts.
     this.stageWrites.sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : (a[1] as number) - (b[1] as number)));
-    this.writeRows(this.stageWrites, this.statements.upsertStages, this.statements.upsertStage);
+    this.writeRows(this.stageWrites, STAGE_COLUMN_COUNT, putRow, this.statements.upsertStages, this.statements.upsertStage);
     this.writeDayChanges();
     this.statements.setApplied.run(applied);
     this.peopleAt = applied;
@@ -288,21 +289,27 @@ export class AnalyticsProjection implements Projection {
    * Inserts the batch's facts in the table's order (by event), ROWS_PER_INSERT rows per statement: they go to the
    * end of the table, one page after the other.
    */
-  private insertFacts(rows: FactRowValues[]): void {
-    rows.sort((a, b) => a[3] - b[3] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
-    this.writeRows(rows, this.statements.insertFacts, this.statements.insertFact);
+  private insertFacts(facts: AnalyticsFact[]): void {
+    facts.sort(byFactKey);
+    this.writeRows(facts, FACT_COLUMN_COUNT, putFactValues, this.statements.insertFacts, this.statements.insertFact);
   }
 
-  /** Rows of equal length, ROWS_PER_INSERT per statement (`many`), the rest one by one (`one`). */
-  private writeRows(rows: readonly (readonly unknown[])[], many: Database.Statement, one: Database.Statement): void {
-    if (rows.length === 0) return;
-    const values: unknown[] = new Array(ROWS_PER_INSERT * rows[0].length);
+  /**
+   * Items as rows of `columns` values each (`put` writes one item's at an offset of the parameters, without an array
+   * per row), ROWS_PER_INSERT rows per statement (`many`), the rest one by one (`one`).
+   */
+  private writeRows<T>(items: readonly T[], columns: number, put: (values: unknown[], at: number, item: T) => void, many: Database.Statement, one: Database.Statement): void {
+    const values: unknown[] = new Array(ROWS_PER_INSERT * columns);
     let i = 0;
-    for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
-      for (let r = 0, v = 0; r < ROWS_PER_INSERT; r++) for (const value of rows[i + r]) values[v++] = value;
+    for (; i + ROWS_PER_INSERT <= items.length; i += ROWS_PER_INSERT) {
+      for (let r = 0; r < ROWS_PER_INSERT; r++) put(values, r * columns, items[i + r]);
       many.run(values);
     }
-    for (; i < rows.length; i++) one.run(rows[i]);
+    const row: unknown[] = new Array(columns);
+    for (; i < items.length; i++) {
+      put(row, 0, items[i]);
+      one.run(row);
+    }
   }
 
   private countDay(ward: string | null, stage: number, atMs: number, people: number): void {
@@ -337,6 +344,11 @@ interface StageRow {
 const LADDER_KINDS: ReadonlySet<string> = new Set(PERSON_FACT_KINDS);
 /** The ladder's kinds as a SQL list of literals (fixed identifiers). */
 const LADDER_KIND_LIST = PERSON_FACT_KINDS.map((kind) => `'${kind}'`).join(', ');
+/** The queries' indexes on the stages. */
+const STAGE_INDEXES = `
+  CREATE INDEX IF NOT EXISTS analytics_stages_ward ON analytics_stages (ward, stage, at_ms);
+  CREATE INDEX IF NOT EXISTS analytics_stages_time ON analytics_stages (stage, at_ms);
+`;
 /** A person's ladder facts, for `reload` only. */
 const LADDER_INDEX = `CREATE INDEX IF NOT EXISTS analytics_facts_ladder ON analytics_facts (person_id) WHERE kind IN (${LADDER_KIND_LIST})`;
 
@@ -393,10 +405,32 @@ function remembered<T>(load: (id: string) => T | undefined, store: (id: string, 
 
 const FACT_COLUMNS = 'event_id, kind, person_id, position, at_ms, subject_id, group_id, ward, detail';
 const FACT_COLUMN_COUNT = 9;
-/** A fact as the values of FACT_COLUMNS. */
-type FactRowValues = [string, string, string, number, number, string | null, string | null, string | null, string | null];
+/** Puts a fact's values of FACT_COLUMNS (absent fields: '' for the person, part of the key, else NULL). */
+function putFactValues(values: unknown[], at: number, fact: AnalyticsFact): void {
+  values[at] = fact.eventId;
+  values[at + 1] = fact.kind;
+  values[at + 2] = fact.personId ?? '';
+  values[at + 3] = fact.position;
+  values[at + 4] = fact.atMs;
+  values[at + 5] = fact.subjectId ?? null;
+  values[at + 6] = fact.groupId ?? null;
+  values[at + 7] = fact.ward ?? null;
+  values[at + 8] = fact.detail ?? null;
+}
+/** The order of the facts' primary key (position, kind, person_id). */
+function byFactKey(a: AnalyticsFact, b: AnalyticsFact): number {
+  if (a.position !== b.position) return a.position - b.position;
+  if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
+  const personA = a.personId ?? '';
+  const personB = b.personId ?? '';
+  return personA < personB ? -1 : personA > personB ? 1 : 0;
+}
+function putRow(values: unknown[], at: number, row: readonly unknown[]): void {
+  for (let c = 0; c < row.length; c++) values[at + c] = row[c];
+}
 const FACT_VALUES = `(${Array(FACT_COLUMN_COUNT).fill('?').join(', ')})`;
 const STAGE_COLUMNS = 'person_id, stage, ward, at_ms, position, event_id, via';
-const STAGE_VALUES = '(?, ?, ?, ?, ?, ?, ?)';
+const STAGE_COLUMN_COUNT = 7;
+const STAGE_VALUES = `(${Array(STAGE_COLUMN_COUNT).fill('?').join(', ')})`;
 /** Rows per multi-row insert: at most 900 parameters, well under SQLite's limit. */
 const ROWS_PER_INSERT = 100;
