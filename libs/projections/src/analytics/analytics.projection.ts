@@ -201,7 +201,7 @@ export class AnalyticsProjection implements Projection {
 
   /** Facts first, then each touched person's stages once per batch: a rebuild restages a person per batch, not per event. */
   applyBatch(events: readonly RecordedEvent[]): void {
-    const touched = new Map<string, AnalyticsFact[]>();
+    const touched: RememberedPerson[] = [];
     let applied = (this.statements.applied.get() as { position: number }).position;
     if (applied !== this.peopleAt || this.people.size > MAX_REMEMBERED_PEOPLE) {
       this.people.clear();
@@ -219,13 +219,13 @@ export class AnalyticsProjection implements Projection {
       for (const fact of factsOf(event, this.lookups)) {
         facts.push(fact);
         if (!fact.personId || !LADDER_KINDS.has(fact.kind)) continue;
-        const list = touched.get(fact.personId);
-        if (list) list.push(fact);
-        else touched.set(fact.personId, [fact]);
+        const person = this.people.get(fact.personId) ?? this.remember(fact.personId);
+        if (person.added.length === 0) touched.push(person);
+        person.added.push(fact);
       }
     }
     this.insertFacts(facts);
-    for (const [personId, added] of touched) this.restage(personId, added);
+    for (const person of touched) this.restage(person);
     // In the table's order (person, stage), as the facts.
     this.stageWrites.sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : (a[1] as number) - (b[1] as number)));
     this.writeRows(this.stageWrites, STAGE_COLUMN_COUNT, putRow, this.statements.upsertStages, this.statements.upsertStage);
@@ -240,18 +240,15 @@ export class AnalyticsProjection implements Projection {
    * order never reloads a person's facts: only the first time they are seen, and when a fact comes before one
    * already taken (facts of different streams out of time order), are all their facts read and the state rebuilt.
    */
-  private restage(personId: string, added: AnalyticsFact[]): void {
-    let person = this.people.get(personId);
-    added.sort(byTime);
-    if (!person && this.everyoneRemembered) {
-      // New to the model: their facts are exactly the batch's, and they have no stage rows yet.
-      this.people.set(personId, (person = { rows: [], progress: LadderProgress.of(added, this.rules), ward: null, registeredAt: Infinity, rowsFrom: UNKNOWN }));
+  private restage(person: RememberedPerson): void {
+    const added = person.added.sort(byTime);
+    person.added = [];
+    if (!person.progress && this.everyoneRemembered) {
+      // New to the model: their facts are exactly the batch's.
+      person.progress = LadderProgress.of(added, this.rules);
       for (const fact of added) noteRegistration(person, fact);
-    } else {
-      if (!person) this.people.set(personId, (person = { rows: this.statements.stagesOf.all(personId) as StageRow[], ward: null, registeredAt: Infinity, rowsFrom: UNKNOWN }));
-      if (!person.progress || !added.every((fact) => person!.progress!.add(fact))) this.reload(person, personId);
-      else for (const fact of added) noteRegistration(person, fact);
-    }
+    } else if (!person.progress || !added.every((fact) => person.progress!.add(fact))) this.reload(person);
+    else for (const fact of added) noteRegistration(person, fact);
 
     const ward = person.ward;
     const progress = person.progress!;
@@ -265,20 +262,28 @@ export class AnalyticsProjection implements Projection {
       const row = reached.get(r.stage);
       reached.delete(r.stage);
       if (row && row.at_ms === r.atMs && row.position === r.position && row.event_id === r.eventId && row.via === r.via && row.ward === ward) continue;
-      this.stageWrites.push([personId, r.stage, ward, r.atMs, r.position, r.eventId, r.via]);
+      this.stageWrites.push([person.id, r.stage, ward, r.atMs, r.position, r.eventId, r.via]);
       if (row) this.countDay(row.ward, r.stage, row.at_ms, -1);
       this.countDay(ward, r.stage, r.atMs, +1);
     }
     for (const [stage, row] of reached) {
-      this.statements.deleteStage.run(personId, stage);
+      this.statements.deleteStage.run(person.id, stage);
       this.countDay(row.ward, stage, row.at_ms, -1);
     }
   }
 
+  /** A person first seen in this batch, with their stage rows as stored (none when new to the model). */
+  private remember(personId: string): RememberedPerson {
+    const rows = this.everyoneRemembered ? [] : (this.statements.stagesOf.all(personId) as StageRow[]);
+    const person: RememberedPerson = { id: personId, added: [], rows, ward: null, registeredAt: Infinity, rowsFrom: UNKNOWN };
+    this.people.set(personId, person);
+    return person;
+  }
+
   /** A person's ladder state and home ward (their first registration's) from all their facts. */
-  private reload(person: RememberedPerson, personId: string): void {
+  private reload(person: RememberedPerson): void {
     this.buildLadderIndex();
-    const facts = (this.statements.personFacts.all(personId) as Parameters<typeof factOf>[]).map((row) => factOf(...row));
+    const facts = (this.statements.personFacts.all(person.id) as Parameters<typeof factOf>[]).map((row) => factOf(...row));
     person.progress = LadderProgress.of(facts, this.rules);
     person.registeredAt = Infinity;
     person.ward = null;
@@ -354,6 +359,9 @@ const LADDER_INDEX = `CREATE INDEX IF NOT EXISTS analytics_facts_ladder ON analy
 
 /** What a batch remembers of a person for the next: stage rows as stored, ladder state, home ward. */
 interface RememberedPerson {
+  id: string;
+  /** Their ladder facts of the batch being applied, until it restages them (empty between batches). */
+  added: AnalyticsFact[];
   rows: StageRow[];
   /** Absent until their facts were first read. */
   progress?: LadderProgress;
