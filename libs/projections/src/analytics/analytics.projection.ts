@@ -20,7 +20,7 @@ import type { Projection } from '../runner/projection';
 import { factOf } from './analytics.rows';
 
 /** Bump when the tables or the fact extraction change. */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 /** FNV-1a of the rule set: any change to the rules changes the projection's version, which rebuilds it. */
 function rulesFingerprint(rules: LadderRuleSet): number {
@@ -106,9 +106,12 @@ export class AnalyticsProjection implements Projection {
         at_ms      INTEGER NOT NULL,
         position   INTEGER NOT NULL,
         event_id   TEXT NOT NULL,
-        via        TEXT NOT NULL,
-        PRIMARY KEY (person_id, stage)
-      ) WITHOUT ROWID;
+        via        TEXT NOT NULL
+      );
+      -- Rows in the order they were written (mostly time order: a stage row is written when it is reached), so a
+      -- batch appends its new rows instead of touching every person's page; only this narrow index is kept in person
+      -- order, for restaging (upserts and a person's rows).
+      CREATE UNIQUE INDEX IF NOT EXISTS analytics_stages_person ON analytics_stages (person_id, stage);
       -- The queries' indexes on the stages (STAGE_INDEXES) are built when a catch-up ends: a rebuild inserts the
       -- rows without keeping them up (the model is complete only then anyway).
       -- How many people reached each stage on each Tokyo day, per ward ('' = none known): the funnel sums a few
@@ -226,7 +229,7 @@ export class AnalyticsProjection implements Projection {
     }
     this.insertFacts(facts);
     for (const person of touched) this.restage(person);
-    // In the table's order (person, stage), as the facts.
+    // In the person index's order (person, stage): neighbouring rows share its pages.
     this.stageWrites.sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : (a[1] as number) - (b[1] as number)));
     this.writeRows(this.stageWrites, STAGE_COLUMN_COUNT, putRow, this.statements.upsertStages, this.statements.upsertStage);
     this.writeDayChanges();
