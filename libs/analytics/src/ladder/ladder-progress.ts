@@ -21,11 +21,6 @@ export class LadderProgress {
   /** Tokyo day number → the latest occasion on it, only days that a later occasion's window can still see. */
   private occasionDays: Map<number, number> | undefined = new Map();
   private roleGroups: Set<string> | undefined = new Set();
-  /**
-   * How many times `history()` changed: it depends only on the first fact of each stage, so this counts the stages
-   * reached so far by their own rule. Equal counts of one state mean equal histories: a caller that stored a
-   * history can tell that a fact changed nothing without asking for it again.
-   */
   private historyChanges = 0;
 
   constructor(private readonly rules: LadderRuleSet) {}
@@ -75,6 +70,11 @@ export class LadderProgress {
     return true;
   }
 
+  /**
+   * How many times `history()` changed: it depends only on the first fact of each stage, so this counts the stages
+   * reached so far by their own rule. Equal counts of one state mean equal histories: a caller that stored a
+   * history can tell that facts changed nothing without asking for it again.
+   */
   get changes(): number {
     return this.historyChanges;
   }

@@ -222,7 +222,7 @@ export class AnalyticsProjection implements Projection {
       for (const fact of factsOf(event, this.lookups)) {
         facts.push(fact);
         if (!fact.personId || !LADDER_KINDS.has(fact.kind)) continue;
-        const person = this.people.get(fact.personId) ?? this.remember(fact.personId);
+        const person = this.people.get(fact.personId) ?? this.rememberPerson(fact.personId);
         if (person.added.length === 0) touched.push(person);
         person.added.push(fact);
       }
@@ -276,7 +276,7 @@ export class AnalyticsProjection implements Projection {
   }
 
   /** A person first seen in this batch, with their stage rows as stored (none when new to the model). */
-  private remember(personId: string): RememberedPerson {
+  private rememberPerson(personId: string): RememberedPerson {
     const rows = this.everyoneRemembered ? [] : (this.statements.stagesOf.all(personId) as StageRow[]);
     const person: RememberedPerson = { id: personId, added: [], rows, ward: null, registeredAt: Infinity, rowsFrom: UNKNOWN };
     this.people.set(personId, person);
@@ -436,6 +436,7 @@ function byFactKey(a: AnalyticsFact, b: AnalyticsFact): number {
   const personB = b.personId ?? '';
   return personA < personB ? -1 : personA > personB ? 1 : 0;
 }
+/** Puts a row's values as they are (a stage row, the values of STAGE_COLUMNS). */
 function putRow(values: unknown[], at: number, row: readonly unknown[]): void {
   for (let c = 0; c < row.length; c++) values[at + c] = row[c];
 }
