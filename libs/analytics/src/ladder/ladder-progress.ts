@@ -21,6 +21,7 @@ export class LadderProgress {
   /** Tokyo day number → the latest occasion on it, only days that a later occasion's window can still see. */
   private occasionDays: Map<number, number> | undefined = new Map();
   private roleGroups: Set<string> | undefined = new Set();
+  private historyChanges = 0;
 
   constructor(private readonly rules: LadderRuleSet) {}
 
@@ -69,6 +70,15 @@ export class LadderProgress {
     return true;
   }
 
+  /**
+   * How many times `history()` changed: it depends only on the first fact of each stage, so this counts the stages
+   * reached so far by their own rule. Equal counts of one state mean equal histories: a caller that stored a
+   * history can tell that facts changed nothing without asking for it again.
+   */
+  get changes(): number {
+    return this.historyChanges;
+  }
+
   /** When each stage was reached so far: the same as `stageHistory` of the facts added. */
   history(): StageReached[] {
     const history: StageReached[] = [];
@@ -83,7 +93,9 @@ export class LadderProgress {
   }
 
   private reach(stage: Stage, fact: AnalyticsFact): void {
-    if (!this.firsts[stage]) this.firsts[stage] = fact;
+    if (this.firsts[stage]) return;
+    this.firsts[stage] = fact;
+    this.historyChanges++;
   }
 
   private role(fact: AnalyticsFact): void {

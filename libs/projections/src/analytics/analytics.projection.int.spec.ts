@@ -11,6 +11,10 @@ const TABLES = ['analytics_applied', 'analytics_facts', 'analytics_stages', 'ana
 /** Every table's rows in a canonical order (rowids are not part of the model). */
 const rows = (db: Database.Database) =>
   Object.fromEntries(TABLES.map((table) => [table, db.prepare(`SELECT * FROM ${table}`).all().map((row) => JSON.stringify(row)).sort()]));
+/** The model's indexes: some are built only when a catch-up ends or a person's facts are first read back. */
+const indexes = (db: Database.Database) =>
+  (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'analytics%' ORDER BY name`).all() as { name: string }[]).map((row) => row.name);
+const ALL_INDEXES = ['analytics_facts_ladder', 'analytics_stages_person', 'analytics_stages_time', 'analytics_stages_ward'];
 
 describe('AnalyticsProjection', () => {
   const history = generateHistory({ people: 50, organisations: 5, events: 600, startMs: START, days: 365 }, seededRandom(7));
@@ -93,10 +97,12 @@ describe('AnalyticsProjection', () => {
     straight.db.transaction(() => straight.projection.applyBatch(events))();
     const { db, projection } = fresh();
     db.transaction(() => projection.applyBatch(events.slice(0, 300)))();
+    expect(indexes(db)).toEqual(['analytics_stages_person']); // a model built from position 0 read nothing back yet
     const restarted = new AnalyticsProjection(DEFAULT_LADDER_RULES);
     restarted.setUp(db);
     for (let i = 300; i < events.length; i += 40) db.transaction(() => restarted.applyBatch(events.slice(i, i + 40)))();
     expect(rows(db)).toEqual(rows(straight.db));
+    expect(indexes(db)).toContain('analytics_facts_ladder');
     db.close();
     straight.db.close();
   });
@@ -109,9 +115,11 @@ describe('AnalyticsProjection', () => {
     for (const e of history) await live.append(e.streamId, [{ id: e.id, type: e.type, data: e.data }]);
     expect(await runner.waitForPosition('analytics', await live.headPosition(), 10_000)).toBe(true);
     const followed = rows(liveDb);
+    expect(indexes(liveDb)).toEqual(ALL_INDEXES);
     const progress: number[] = [];
     await runner.rebuild('analytics', (p) => progress.push(p.fraction));
     expect(rows(liveDb)).toEqual(followed);
+    expect(indexes(liveDb)).toEqual(ALL_INDEXES);
     expect(progress[progress.length - 1]).toBe(1);
     await runner.stop();
     liveDb.close();

@@ -20,7 +20,7 @@ import type { Projection } from '../runner/projection';
 import { factOf } from './analytics.rows';
 
 /** Bump when the tables or the fact extraction change. */
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 /** FNV-1a of the rule set: any change to the rules changes the projection's version, which rebuilds it. */
 function rulesFingerprint(rules: LadderRuleSet): number {
@@ -64,6 +64,11 @@ export class AnalyticsProjection implements Projection {
    * nothing needs reading for them.
    */
   private everyoneRemembered = false;
+  /**
+   * Whether LADDER_INDEX exists as this transaction sees it. False after a rollback may have dropped it (then it is
+   * created again, IF NOT EXISTS, before the next read that needs it).
+   */
+  private ladderIndexBuilt = false;
   /** The batch's new or changed stage rows (values of STAGE_COLUMNS), written together at its end. */
   private stageWrites: unknown[][] = [];
   /** The batch's changes to `analytics_stage_days` by bucket (ward, stage, day), written once at its end. */
@@ -89,9 +94,9 @@ export class AnalyticsProjection implements Projection {
       ) WITHOUT ROWID;
       -- Clustered by kind and time: an indicator reads one kind over a period, a contiguous range. Facts come
       -- roughly in time order, so a batch's facts go to the end of each kind's range, not all over the table.
-      -- A person's ladder facts by time: read back when their state is not in memory, and probed by the indicators
-      -- (came back within 90 days, active n months later). A narrow partial index.
-      CREATE INDEX IF NOT EXISTS analytics_facts_ladder ON analytics_facts (person_id, at_ms) WHERE kind IN (${LADDER_KIND_LIST});
+      -- A person's ladder facts by time (LADDER_INDEX): read back when their state is not in memory, and probed by the
+      -- indicators (came back within 90 days, active n months later). Built when first needed or when a catch-up
+      -- ends, not kept up row by row during a rebuild.
       -- Events are applied in position order: the last one applied guards against applying any twice.
       CREATE TABLE IF NOT EXISTS analytics_applied (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), position INTEGER NOT NULL);
       INSERT OR IGNORE INTO analytics_applied VALUES (1, 0);
@@ -102,14 +107,17 @@ export class AnalyticsProjection implements Projection {
         at_ms      INTEGER NOT NULL,
         position   INTEGER NOT NULL,
         event_id   TEXT NOT NULL,
-        via        TEXT NOT NULL,
-        PRIMARY KEY (person_id, stage)
-      ) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS analytics_stages_ward ON analytics_stages (ward, stage, at_ms);
+        via        TEXT NOT NULL
+      );
+      -- Rows in the order they were written (mostly time order: a stage row is written when it is reached), so a
+      -- batch appends its new rows instead of touching every person's page; only this narrow index is kept in person
+      -- order, for restaging (upserts and a person's rows).
+      CREATE UNIQUE INDEX IF NOT EXISTS analytics_stages_person ON analytics_stages (person_id, stage);
+      -- The queries' indexes on the stages (STAGE_INDEXES) are built when a catch-up ends: a rebuild inserts the
+      -- rows without keeping them up (the model is complete only then anyway).
       -- How many people reached each stage on each Tokyo day, per ward ('' = none known): the funnel sums a few
       -- hundred of these instead of counting people, so it stays fast on a large city.
       CREATE TABLE IF NOT EXISTS analytics_stage_days (ward TEXT NOT NULL, stage INTEGER NOT NULL, day INTEGER NOT NULL, people INTEGER NOT NULL, PRIMARY KEY (ward, stage, day)) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS analytics_stages_time ON analytics_stages (stage, at_ms);
       CREATE TABLE IF NOT EXISTS analytics_opportunities (opportunity_id TEXT PRIMARY KEY, organisation_id TEXT NOT NULL, ward TEXT NOT NULL, kind TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS analytics_matches (match_id TEXT PRIMARY KEY, opportunity_id TEXT NOT NULL, person_id TEXT) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS analytics_meetings (meeting_id TEXT PRIMARY KEY, sdc TEXT NOT NULL, proposer_person_id TEXT) WITHOUT ROWID;
@@ -122,14 +130,17 @@ export class AnalyticsProjection implements Projection {
     this.people.clear();
     this.peopleAt = -1;
     this.everyoneRemembered = false;
+    this.ladderIndexBuilt = false;
     db.prepare('INSERT OR REPLACE INTO analytics_rule_set (singleton, rules) VALUES (1, ?)').run(JSON.stringify(this.rules));
     const s = (sql: string) => db.prepare(sql);
     this.statements = {
       applied: s(`SELECT position FROM analytics_applied WHERE singleton = 1`),
+      buildLadderIndex: s(LADDER_INDEX),
       setApplied: s(`UPDATE analytics_applied SET position = ? WHERE singleton = 1`),
       insertFact: s(`INSERT INTO analytics_facts (${FACT_COLUMNS}) VALUES ${FACT_VALUES}`),
       insertFacts: s(`INSERT INTO analytics_facts (${FACT_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(FACT_VALUES).join(', ')}`),
-      // Only the kinds the ladder reads, as arrays (a reload of the most active people's facts is most of a restage).
+      // Only the kinds the ladder reads, as arrays (a reload of the most active people's facts is most of a restage),
+      // through LADDER_INDEX once it is built (a statement is compiled again when the schema changes).
       personFacts: s(`SELECT position, event_id, at_ms, kind, person_id, subject_id, group_id, ward, detail FROM analytics_facts
                       WHERE person_id = ? AND kind IN (${LADDER_KIND_LIST})`).raw(),
       stagesOf: s(`SELECT * FROM analytics_stages WHERE person_id = ?`),
@@ -177,6 +188,18 @@ export class AnalyticsProjection implements Projection {
     };
   }
 
+  /** The end of a catch-up (of a rebuild, mostly): the indexes left out of the bulk load are built, each at once. */
+  caughtUp(db: Database.Database): void {
+    db.exec(STAGE_INDEXES);
+    this.buildLadderIndex();
+  }
+
+  private buildLadderIndex(): void {
+    if (this.ladderIndexBuilt) return;
+    this.statements.buildLadderIndex.run();
+    this.ladderIndexBuilt = true;
+  }
+
   tearDown(db: Database.Database): void {
     for (const table of ['analytics_applied', 'analytics_rule_set', 'analytics_facts', 'analytics_stages', 'analytics_stage_days', 'analytics_first_attendances', 'analytics_opportunities', 'analytics_matches', 'analytics_meetings', 'analytics_spinoffs']) db.exec(`DROP TABLE IF EXISTS ${table}`);
   }
@@ -187,39 +210,40 @@ export class AnalyticsProjection implements Projection {
 
   /** Facts first, then each touched person's stages once per batch: a rebuild restages a person per batch, not per event. */
   applyBatch(events: readonly RecordedEvent[]): void {
-    const touched = new Map<string, AnalyticsFact[]>();
+    const touched: RememberedPerson[] = [];
     let applied = (this.statements.applied.get() as { position: number }).position;
     if (applied !== this.peopleAt || this.people.size > MAX_REMEMBERED_PEOPLE) {
       this.people.clear();
       this.forgetLookups();
       this.everyoneRemembered = applied === 0;
+      this.ladderIndexBuilt = false;
     }
     this.peopleAt = -1;
     this.dayChanges.clear();
     this.stageWrites = [];
-    const rows: FactRowValues[] = [];
+    const facts: AnalyticsFact[] = [];
     const firstAttendances = new Map<string, AnalyticsFact>();
     for (const event of events) {
       if (event.position <= applied) continue; // replayed: already in the model
       applied = event.position;
       for (const fact of factsOf(event, this.lookups)) {
-        rows.push([fact.eventId, fact.kind, fact.personId ?? '', fact.position, fact.atMs, fact.subjectId ?? null, fact.groupId ?? null, fact.ward ?? null, fact.detail ?? null]);
+        facts.push(fact);
         if (fact.kind === 'attended') {
           const first = firstAttendances.get(fact.personId!);
           if (!first || byTime(fact, first) < 0) firstAttendances.set(fact.personId!, fact);
         }
         if (!fact.personId || !LADDER_KINDS.has(fact.kind)) continue;
-        const list = touched.get(fact.personId);
-        if (list) list.push(fact);
-        else touched.set(fact.personId, [fact]);
+        const person = this.people.get(fact.personId) ?? this.rememberPerson(fact.personId);
+        if (person.added.length === 0) touched.push(person);
+        person.added.push(fact);
       }
     }
-    this.insertFacts(rows);
+    this.insertFacts(facts);
     for (const [personId, { atMs, position, subjectId, ward }] of firstAttendances) this.statements.noteFirstAttendance.run(personId, atMs, position, subjectId, ward);
-    for (const [personId, added] of touched) this.restage(personId, added);
-    // In the table's order (person, stage), as the facts.
+    for (const person of touched) this.restage(person);
+    // In the person index's order (person, stage): neighbouring rows share its pages.
     this.stageWrites.sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : (a[1] as number) - (b[1] as number)));
-    this.writeRows(this.stageWrites, this.statements.upsertStages, this.statements.upsertStage);
+    this.writeRows(this.stageWrites, STAGE_COLUMN_COUNT, putRow, this.statements.upsertStages, this.statements.upsertStage);
     this.writeDayChanges();
     this.statements.setApplied.run(applied);
     this.peopleAt = applied;
@@ -231,40 +255,50 @@ export class AnalyticsProjection implements Projection {
    * order never reloads a person's facts: only the first time they are seen, and when a fact comes before one
    * already taken (facts of different streams out of time order), are all their facts read and the state rebuilt.
    */
-  private restage(personId: string, added: AnalyticsFact[]): void {
-    let person = this.people.get(personId);
-    added.sort(byTime);
-    if (!person && this.everyoneRemembered) {
-      // New to the model: their facts are exactly the batch's, and they have no stage rows yet.
-      this.people.set(personId, (person = { rows: [], progress: LadderProgress.of(added, this.rules), ward: null, registeredAt: Infinity }));
+  private restage(person: RememberedPerson): void {
+    const added = person.added.sort(byTime);
+    person.added = [];
+    if (!person.progress && this.everyoneRemembered) {
+      // New to the model: their facts are exactly the batch's.
+      person.progress = LadderProgress.of(added, this.rules);
       for (const fact of added) noteRegistration(person, fact);
-    } else {
-      if (!person) this.people.set(personId, (person = { rows: this.statements.stagesOf.all(personId) as StageRow[], ward: null, registeredAt: Infinity }));
-      if (!person.progress || !added.every((fact) => person!.progress!.add(fact))) this.reload(person, personId);
-      else for (const fact of added) noteRegistration(person, fact);
-    }
+    } else if (!person.progress || !added.every((fact) => person.progress!.add(fact))) this.reload(person);
+    else for (const fact of added) noteRegistration(person, fact);
 
     const ward = person.ward;
+    const progress = person.progress!;
+    // Most facts change nothing once a stage is reached: then the rows as written are still the history.
+    if (person.rowsFrom.progress === progress && person.rowsFrom.changes === progress.changes && person.rowsFrom.ward === ward) return;
+    person.rowsFrom = { progress, changes: progress.changes, ward };
     const reached = new Map(person.rows.map((row) => [row.stage, row]));
-    const history: StageReached[] = person.progress!.history();
+    const history: StageReached[] = progress.history();
     person.rows = history.map((r) => ({ stage: r.stage, at_ms: r.atMs, position: r.position, event_id: r.eventId, via: r.via, ward }));
     for (const r of history) {
       const row = reached.get(r.stage);
       reached.delete(r.stage);
       if (row && row.at_ms === r.atMs && row.position === r.position && row.event_id === r.eventId && row.via === r.via && row.ward === ward) continue;
-      this.stageWrites.push([personId, r.stage, ward, r.atMs, r.position, r.eventId, r.via]);
+      this.stageWrites.push([person.id, r.stage, ward, r.atMs, r.position, r.eventId, r.via]);
       if (row) this.countDay(row.ward, r.stage, row.at_ms, -1);
       this.countDay(ward, r.stage, r.atMs, +1);
     }
     for (const [stage, row] of reached) {
-      this.statements.deleteStage.run(personId, stage);
+      this.statements.deleteStage.run(person.id, stage);
       this.countDay(row.ward, stage, row.at_ms, -1);
     }
   }
 
+  /** A person first seen in this batch, with their stage rows as stored (none when new to the model). */
+  private rememberPerson(personId: string): RememberedPerson {
+    const rows = this.everyoneRemembered ? [] : (this.statements.stagesOf.all(personId) as StageRow[]);
+    const person: RememberedPerson = { id: personId, added: [], rows, ward: null, registeredAt: Infinity, rowsFrom: UNKNOWN };
+    this.people.set(personId, person);
+    return person;
+  }
+
   /** A person's ladder state and home ward (their first registration's) from all their facts. */
-  private reload(person: RememberedPerson, personId: string): void {
-    const facts = (this.statements.personFacts.all(personId) as Parameters<typeof factOf>[]).map((row) => factOf(...row));
+  private reload(person: RememberedPerson): void {
+    this.buildLadderIndex();
+    const facts = (this.statements.personFacts.all(person.id) as Parameters<typeof factOf>[]).map((row) => factOf(...row));
     person.progress = LadderProgress.of(facts, this.rules);
     person.registeredAt = Infinity;
     person.ward = null;
@@ -275,21 +309,27 @@ export class AnalyticsProjection implements Projection {
    * Inserts the batch's facts in the table's order (kind, time, event, person), ROWS_PER_INSERT rows per
    * statement: each kind's go to the end of its range, one page after the other.
    */
-  private insertFacts(rows: FactRowValues[]): void {
-    rows.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[4] - b[4] || a[3] - b[3] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0)));
-    this.writeRows(rows, this.statements.insertFacts, this.statements.insertFact);
+  private insertFacts(facts: AnalyticsFact[]): void {
+    facts.sort(byFactKey);
+    this.writeRows(facts, FACT_COLUMN_COUNT, putFactValues, this.statements.insertFacts, this.statements.insertFact);
   }
 
-  /** Rows of equal length, ROWS_PER_INSERT per statement (`many`), the rest one by one (`one`). */
-  private writeRows(rows: readonly (readonly unknown[])[], many: Database.Statement, one: Database.Statement): void {
-    if (rows.length === 0) return;
-    const values: unknown[] = new Array(ROWS_PER_INSERT * rows[0].length);
+  /**
+   * Items as rows of `columns` values each (`put` writes one item's at an offset of the parameters, without an array
+   * per row), ROWS_PER_INSERT rows per statement (`many`), the rest one by one (`one`).
+   */
+  private writeRows<T>(items: readonly T[], columns: number, put: (values: unknown[], at: number, item: T) => void, many: Database.Statement, one: Database.Statement): void {
+    const values: unknown[] = new Array(ROWS_PER_INSERT * columns);
     let i = 0;
-    for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
-      for (let r = 0, v = 0; r < ROWS_PER_INSERT; r++) for (const value of rows[i + r]) values[v++] = value;
+    for (; i + ROWS_PER_INSERT <= items.length; i += ROWS_PER_INSERT) {
+      for (let r = 0; r < ROWS_PER_INSERT; r++) put(values, r * columns, items[i + r]);
       many.run(values);
     }
-    for (; i < rows.length; i++) one.run(rows[i]);
+    const row: unknown[] = new Array(columns);
+    for (; i < items.length; i++) {
+      put(row, 0, items[i]);
+      one.run(row);
+    }
   }
 
   private countDay(ward: string | null, stage: number, atMs: number, people: number): void {
@@ -324,16 +364,30 @@ interface StageRow {
 const LADDER_KINDS: ReadonlySet<string> = new Set(PERSON_FACT_KINDS);
 /** The ladder's kinds as a SQL list of literals (fixed identifiers). */
 const LADDER_KIND_LIST = PERSON_FACT_KINDS.map((kind) => `'${kind}'`).join(', ');
+/** The queries' indexes on the stages (with the person: the indicators group and join by person). */
+const STAGE_INDEXES = `
+  CREATE INDEX IF NOT EXISTS analytics_stages_ward ON analytics_stages (ward, stage, at_ms);
+  CREATE INDEX IF NOT EXISTS analytics_stages_time ON analytics_stages (stage, at_ms, person_id);
+`;
+/** A person's ladder facts by time: for `reload`, and the indicators' probes of one person's facts. */
+const LADDER_INDEX = `CREATE INDEX IF NOT EXISTS analytics_facts_ladder ON analytics_facts (person_id, at_ms) WHERE kind IN (${LADDER_KIND_LIST})`;
 
 /** What a batch remembers of a person for the next: stage rows as stored, ladder state, home ward. */
 interface RememberedPerson {
+  id: string;
+  /** Their ladder facts of the batch being applied, until it restages them (empty between batches). */
+  added: AnalyticsFact[];
   rows: StageRow[];
   /** Absent until their facts were first read. */
   progress?: LadderProgress;
   /** The ward of their first registration (lowest position), and its position. */
   ward: string | null;
   registeredAt: number;
+  /** The ladder state (and its count of changes) and ward that `rows` were computed from. */
+  rowsFrom: { progress?: LadderProgress; changes: number; ward: string | null };
 }
+/** Rows read from the table, or none yet: not known to match any state. */
+const UNKNOWN: RememberedPerson['rowsFrom'] = { changes: -1, ward: null };
 function noteRegistration(person: RememberedPerson, fact: AnalyticsFact): void {
   if (fact.kind === 'person_registered' && fact.position < person.registeredAt) [person.registeredAt, person.ward] = [fact.position, fact.ward ?? null];
 }
@@ -374,10 +428,34 @@ function remembered<T>(load: (id: string) => T | undefined, store: (id: string, 
 
 const FACT_COLUMNS = 'event_id, kind, person_id, position, at_ms, subject_id, group_id, ward, detail';
 const FACT_COLUMN_COUNT = 9;
-/** A fact as the values of FACT_COLUMNS. */
-type FactRowValues = [string, string, string, number, number, string | null, string | null, string | null, string | null];
+/** Puts a fact's values of FACT_COLUMNS (absent fields: '' for the person, part of the key, else NULL). */
+function putFactValues(values: unknown[], at: number, fact: AnalyticsFact): void {
+  values[at] = fact.eventId;
+  values[at + 1] = fact.kind;
+  values[at + 2] = fact.personId ?? '';
+  values[at + 3] = fact.position;
+  values[at + 4] = fact.atMs;
+  values[at + 5] = fact.subjectId ?? null;
+  values[at + 6] = fact.groupId ?? null;
+  values[at + 7] = fact.ward ?? null;
+  values[at + 8] = fact.detail ?? null;
+}
+/** The order of the facts' primary key (kind, at_ms, position, person_id). */
+function byFactKey(a: AnalyticsFact, b: AnalyticsFact): number {
+  if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
+  if (a.atMs !== b.atMs) return a.atMs - b.atMs;
+  if (a.position !== b.position) return a.position - b.position;
+  const personA = a.personId ?? '';
+  const personB = b.personId ?? '';
+  return personA < personB ? -1 : personA > personB ? 1 : 0;
+}
+/** Puts a row's values as they are (a stage row, the values of STAGE_COLUMNS). */
+function putRow(values: unknown[], at: number, row: readonly unknown[]): void {
+  for (let c = 0; c < row.length; c++) values[at + c] = row[c];
+}
 const FACT_VALUES = `(${Array(FACT_COLUMN_COUNT).fill('?').join(', ')})`;
 const STAGE_COLUMNS = 'person_id, stage, ward, at_ms, position, event_id, via';
-const STAGE_VALUES = '(?, ?, ?, ?, ?, ?, ?)';
+const STAGE_COLUMN_COUNT = 7;
+const STAGE_VALUES = `(${Array(STAGE_COLUMN_COUNT).fill('?').join(', ')})`;
 /** Rows per multi-row insert: at most 900 parameters, well under SQLite's limit. */
 const ROWS_PER_INSERT = 100;

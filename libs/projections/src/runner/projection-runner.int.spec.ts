@@ -11,6 +11,7 @@ import { StreamCatalogueProjection, StreamCatalogueQueries } from '../stream-cat
 /** Inserts every event id under a primary key: applying any event twice throws, so it proves exactly-once. */
 class LedgerProjection implements Projection {
   readonly name = 'ledger';
+  caughtUp?: (db: Database.Database) => void;
   readonly eventTypes: readonly string[] = ['Counted', 'Poison'];
   private insert!: Database.Statement;
   constructor(
@@ -117,6 +118,24 @@ describe('ProjectionRunner', () => {
     expect(progress.at(-1)).toMatchObject({ name: 'stream-catalogue', position: head, fraction: 1, eventsApplied: 300 });
     expect(progress.map((p) => p.fraction)).toEqual([...progress.map((p) => p.fraction)].sort((a, b) => a - b));
     await expect(live.rebuild('no-such-projection')).rejects.toThrow(/No projection is named/);
+  });
+
+  it('tells a projection once per catch-up that it reached the head, in a transaction, before a rebuild resolves', async () => {
+    const db = readModels();
+    const calls: { rows: number; inTransaction: boolean }[] = [];
+    const projection = new LedgerProjection();
+    projection.caughtUp = (database) => void calls.push({ rows: ledger(database).length, inTransaction: database.inTransaction });
+    const r = runner(db, [projection], 64);
+    await store.append('a', events(200));
+    await r.start();
+    await until(async () => (await r.status())[0].state === 'live');
+    await store.append('a', events(10));
+    await until(async () => ledger(db).length === 210);
+    await r.rebuild('ledger');
+    expect(calls).toEqual([
+      { rows: 200, inTransaction: true },
+      { rows: 210, inTransaction: true },
+    ]);
   });
 
   it('stops at an event it cannot handle, keeps what came before, and never skips it', async () => {

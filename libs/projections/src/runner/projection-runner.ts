@@ -166,7 +166,10 @@ export class ProjectionRunner {
       }
       entry.position = context.checkpoint;
     }
-    if (context.caughtUp) entry.state = 'live';
+    if (context.caughtUp && entry.state !== 'live') {
+      if (projection.caughtUp) this.db.transaction(() => projection.caughtUp!(this.db))();
+      entry.state = 'live';
+    }
     entry.onProgress?.(events, context);
     this.progress.emit('advanced', projection.name, entry.position);
   }

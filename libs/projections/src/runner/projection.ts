@@ -33,6 +33,12 @@ export interface Projection {
    * throws, the runner rolls back and replays the batch event by event to find the failing one.
    */
   applyBatch?(events: readonly RecordedEvent[]): void;
+  /**
+   * Optional: called once each time a catch-up (a start, a rebuild) reaches the head of `$all`, in a transaction of
+   * its own, before `rebuild()` resolves. Work deferred during a bulk load goes here (building an index once instead of
+   * maintaining it row by row); it must not change what the read model answers, which is read before it too.
+   */
+  caughtUp?(db: Database.Database): void;
 }
 
 export const PROJECTIONS = Symbol('PROJECTIONS');
