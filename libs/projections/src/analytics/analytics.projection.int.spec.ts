@@ -4,17 +4,17 @@ import { RecordedEvent, SqliteEventStore } from '@tsunagi/event-store';
 import { seededRandom } from '@tsunagi/domain';
 import { ProjectionRunner } from '../runner/projection-runner';
 import { openReadModelDatabase } from '../runner/read-model-database';
-import { AnalyticsProjection } from './analytics.projection';
+import { ANALYTICS_TABLES, AnalyticsProjection } from './analytics.projection';
 
 const START = Date.parse('2025-04-01T00:00:00+09:00');
-const TABLES = ['analytics_applied', 'analytics_facts', 'analytics_stages', 'analytics_stage_days', 'analytics_opportunities', 'analytics_matches', 'analytics_meetings', 'analytics_spinoffs'];
+const TABLES = ANALYTICS_TABLES.filter((table) => table !== 'analytics_rule_set');
 /** Every table's rows in a canonical order (rowids are not part of the model). */
 const rows = (db: Database.Database) =>
   Object.fromEntries(TABLES.map((table) => [table, db.prepare(`SELECT * FROM ${table}`).all().map((row) => JSON.stringify(row)).sort()]));
 /** The model's indexes: some are built only when a catch-up ends or a person's facts are first read back. */
 const indexes = (db: Database.Database) =>
   (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'analytics%' ORDER BY name`).all() as { name: string }[]).map((row) => row.name);
-const ALL_INDEXES = ['analytics_facts_ladder', 'analytics_stages_person', 'analytics_stages_time', 'analytics_stages_ward'];
+const ALL_INDEXES = ['analytics_facts_ladder', 'analytics_facts_proposals', 'analytics_ladders_bearer', 'analytics_ladders_participant', 'analytics_ladders_planner', 'analytics_stages_person', 'analytics_stages_time', 'analytics_stages_ward'];
 
 describe('AnalyticsProjection', () => {
   const history = generateHistory({ people: 50, organisations: 5, events: 600, startMs: START, days: 365 }, seededRandom(7));

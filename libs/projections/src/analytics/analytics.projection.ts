@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import {
   ANALYTICS_EVENT_TYPES,
+  COUNTED_KINDS,
+  STAGES,
   AnalyticsFact,
   FactLookups,
   LadderProgress,
@@ -18,6 +20,12 @@ import {
 import type { RecordedEvent } from '@tsunagi/event-store';
 import type { Projection } from '../runner/projection';
 import { factOf } from './analytics.rows';
+
+/** The read model's tables. */
+export const ANALYTICS_TABLES = [
+  'analytics_applied', 'analytics_rule_set', 'analytics_facts', 'analytics_stages', 'analytics_stage_days', 'analytics_ladders', 'analytics_fact_days', 'analytics_first_attendances',
+  'analytics_opportunities', 'analytics_matches', 'analytics_meetings', 'analytics_spinoffs',
+] as const;
 
 /** Bump when the tables or the fact extraction change. */
 const SCHEMA_VERSION = 4;
@@ -71,6 +79,8 @@ export class AnalyticsProjection implements Projection {
   private ladderIndexBuilt = false;
   /** The batch's new or changed stage rows (values of STAGE_COLUMNS), written together at its end. */
   private stageWrites: unknown[][] = [];
+  /** The batch's changed rows of `analytics_ladders`. */
+  private ladderWrites: unknown[][] = [];
   /** The batch's changes to `analytics_stage_days` by bucket (ward, stage, day), written once at its end. */
   private readonly dayChanges = new Map<string, { ward: string; stage: number; day: number; people: number }>();
 
@@ -122,6 +132,12 @@ export class AnalyticsProjection implements Projection {
       CREATE TABLE IF NOT EXISTS analytics_matches (match_id TEXT PRIMARY KEY, opportunity_id TEXT NOT NULL, person_id TEXT) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS analytics_meetings (meeting_id TEXT PRIMARY KEY, sdc TEXT NOT NULL, proposer_person_id TEXT) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS analytics_spinoffs (spinoff_id TEXT PRIMARY KEY, ward TEXT NOT NULL, initiators TEXT NOT NULL) WITHOUT ROWID;
+      -- Each person's ladder in one row: when they reached each stage (NULL: not yet) and how they became a bearer.
+      -- The indicators read these (a scan of one narrow row per person) rather than grouping stage rows by person.
+      CREATE TABLE IF NOT EXISTS analytics_ladders (person_id TEXT PRIMARY KEY, ${LADDER_TIME_COLUMNS.map((column) => `${column} INTEGER`).join(', ')}, bearer_via TEXT) WITHOUT ROWID;
+      -- How many facts of each counted kind (COUNTED_KINDS) each Tokyo day, by ward and detail ('' = none): a period's
+      -- counts sum its whole days here and count only its first and last day's facts.
+      CREATE TABLE IF NOT EXISTS analytics_fact_days (kind TEXT NOT NULL, day INTEGER NOT NULL, ward TEXT NOT NULL, detail TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, day, ward, detail)) WITHOUT ROWID;
       -- Each person's first meeting (the earliest check-in): newcomers and first-timers coming back.
       CREATE TABLE IF NOT EXISTS analytics_first_attendances (person_id TEXT PRIMARY KEY, at_ms INTEGER NOT NULL, position INTEGER NOT NULL, meeting_id TEXT NOT NULL, sdc TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS analytics_rule_set (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), rules TEXT NOT NULL);
@@ -150,6 +166,9 @@ export class AnalyticsProjection implements Projection {
       dropEmptyDay: s(`DELETE FROM analytics_stage_days WHERE ward = ? AND stage = ? AND day = ? AND people = 0`),
       upsertStage: s(`INSERT OR REPLACE INTO analytics_stages (${STAGE_COLUMNS}) VALUES ${STAGE_VALUES}`),
       upsertStages: s(`INSERT OR REPLACE INTO analytics_stages (${STAGE_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(STAGE_VALUES).join(', ')}`),
+      putLadder: s(`INSERT OR REPLACE INTO analytics_ladders VALUES ${LADDER_VALUES}`),
+      putLadders: s(`INSERT OR REPLACE INTO analytics_ladders VALUES ${Array(ROWS_PER_INSERT).fill(LADDER_VALUES).join(', ')}`),
+      countFacts: s(`INSERT INTO analytics_fact_days (kind, day, ward, detail, n) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, day, ward, detail) DO UPDATE SET n = n + excluded.n`),
       noteFirstAttendance: s(`INSERT INTO analytics_first_attendances (person_id, at_ms, position, meeting_id, sdc) VALUES (?, ?, ?, ?, ?)
                               ON CONFLICT (person_id) DO UPDATE SET at_ms = excluded.at_ms, position = excluded.position, meeting_id = excluded.meeting_id, sdc = excluded.sdc
                               WHERE (excluded.at_ms, excluded.position) < (at_ms, position)`),
@@ -201,7 +220,7 @@ export class AnalyticsProjection implements Projection {
   }
 
   tearDown(db: Database.Database): void {
-    for (const table of ['analytics_applied', 'analytics_rule_set', 'analytics_facts', 'analytics_stages', 'analytics_stage_days', 'analytics_first_attendances', 'analytics_opportunities', 'analytics_matches', 'analytics_meetings', 'analytics_spinoffs']) db.exec(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of ANALYTICS_TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
   }
 
   apply(event: RecordedEvent): void {
@@ -221,29 +240,45 @@ export class AnalyticsProjection implements Projection {
     this.peopleAt = -1;
     this.dayChanges.clear();
     this.stageWrites = [];
+    this.ladderWrites = [];
     const facts: AnalyticsFact[] = [];
-    const firstAttendances = new Map<string, AnalyticsFact>();
+    const firstAttendances = new Map<RememberedPerson, AnalyticsFact>();
+    /** Counted facts by kind|day|ward|detail. */
+    const factDays = new Map<string, number>();
     for (const event of events) {
       if (event.position <= applied) continue; // replayed: already in the model
       applied = event.position;
       for (const fact of factsOf(event, this.lookups)) {
         facts.push(fact);
-        if (fact.kind === 'attended') {
-          const first = firstAttendances.get(fact.personId!);
-          if (!first || byTime(fact, first) < 0) firstAttendances.set(fact.personId!, fact);
+        if (COUNTED.has(fact.kind)) {
+          const key = `${fact.kind}|${tokyoDayNumber(fact.atMs)}|${fact.ward ?? ''}|${fact.detail ?? ''}`;
+          factDays.set(key, (factDays.get(key) ?? 0) + 1);
         }
         if (!fact.personId || !LADDER_KINDS.has(fact.kind)) continue;
         const person = this.people.get(fact.personId) ?? this.rememberPerson(fact.personId);
         if (person.added.length === 0) touched.push(person);
         person.added.push(fact);
+        if (fact.kind === 'attended' && (!person.firstAttendance || byTime(fact, person.firstAttendance) < 0)) {
+          const first = firstAttendances.get(person);
+          if (!first || byTime(fact, first) < 0) firstAttendances.set(person, fact);
+        }
       }
     }
     this.insertFacts(facts);
-    for (const [personId, { atMs, position, subjectId, ward }] of firstAttendances) this.statements.noteFirstAttendance.run(personId, atMs, position, subjectId, ward);
+    for (const [key, n] of factDays) {
+      const [kind, day, ward, detail] = key.split('|');
+      this.statements.countFacts.run(kind, Number(day), ward, detail, n);
+    }
+    for (const [person, fact] of firstAttendances) {
+      this.statements.noteFirstAttendance.run(person.id, fact.atMs, fact.position, fact.subjectId, fact.ward);
+      // Known from here on only if the stored one was known (none, or an earlier one than the table's).
+      if (person.firstAttendance !== undefined) person.firstAttendance = fact;
+    }
     for (const person of touched) this.restage(person);
     // In the person index's order (person, stage): neighbouring rows share its pages.
     this.stageWrites.sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : (a[1] as number) - (b[1] as number)));
     this.writeRows(this.stageWrites, STAGE_COLUMN_COUNT, putRow, this.statements.upsertStages, this.statements.upsertStage);
+    this.writeRows(this.ladderWrites, LADDER_TIME_COLUMNS.length + 2, putRow, this.statements.putLadders, this.statements.putLadder);
     this.writeDayChanges();
     this.statements.setApplied.run(applied);
     this.peopleAt = applied;
@@ -273,10 +308,12 @@ export class AnalyticsProjection implements Projection {
     const reached = new Map(person.rows.map((row) => [row.stage, row]));
     const history: StageReached[] = progress.history();
     person.rows = history.map((r) => ({ stage: r.stage, at_ms: r.atMs, position: r.position, event_id: r.eventId, via: r.via, ward }));
+    let changed = reached.size !== history.length;
     for (const r of history) {
       const row = reached.get(r.stage);
       reached.delete(r.stage);
       if (row && row.at_ms === r.atMs && row.position === r.position && row.event_id === r.eventId && row.via === r.via && row.ward === ward) continue;
+      changed = true;
       this.stageWrites.push([person.id, r.stage, ward, r.atMs, r.position, r.eventId, r.via]);
       if (row) this.countDay(row.ward, r.stage, row.at_ms, -1);
       this.countDay(ward, r.stage, r.atMs, +1);
@@ -285,12 +322,17 @@ export class AnalyticsProjection implements Projection {
       this.statements.deleteStage.run(person.id, stage);
       this.countDay(row.ward, stage, row.at_ms, -1);
     }
+    if (!changed) return;
+    const ladder: unknown[] = [person.id, ...LADDER_TIME_COLUMNS.map(() => null), null];
+    for (const r of history) ladder[1 + r.stage] = r.atMs;
+    ladder[1 + LADDER_TIME_COLUMNS.length] = history.find((r) => r.stage === BEARER)?.via ?? null;
+    this.ladderWrites.push(ladder);
   }
 
   /** A person first seen in this batch, with their stage rows as stored (none when new to the model). */
   private rememberPerson(personId: string): RememberedPerson {
     const rows = this.everyoneRemembered ? [] : (this.statements.stagesOf.all(personId) as StageRow[]);
-    const person: RememberedPerson = { id: personId, added: [], rows, ward: null, registeredAt: Infinity, rowsFrom: UNKNOWN };
+    const person: RememberedPerson = { id: personId, added: [], rows, ward: null, registeredAt: Infinity, rowsFrom: UNKNOWN, firstAttendance: this.everyoneRemembered ? null : undefined };
     this.people.set(personId, person);
     return person;
   }
@@ -362,12 +404,17 @@ interface StageRow {
   ward: string | null;
 }
 const LADDER_KINDS: ReadonlySet<string> = new Set(PERSON_FACT_KINDS);
+const COUNTED: ReadonlySet<string> = new Set(COUNTED_KINDS);
 /** The ladder's kinds as a SQL list of literals (fixed identifiers). */
 const LADDER_KIND_LIST = PERSON_FACT_KINDS.map((kind) => `'${kind}'`).join(', ');
-/** The queries' indexes on the stages (with the person: the indicators group and join by person). */
+/** The queries' indexes: stage rows by stage and time, ladder rows by when participant, bearer, planner were reached, proposals by match. */
 const STAGE_INDEXES = `
   CREATE INDEX IF NOT EXISTS analytics_stages_ward ON analytics_stages (ward, stage, at_ms);
   CREATE INDEX IF NOT EXISTS analytics_stages_time ON analytics_stages (stage, at_ms, person_id);
+  CREATE INDEX IF NOT EXISTS analytics_facts_proposals ON analytics_facts (subject_id) WHERE kind = 'match_proposed';
+  CREATE INDEX IF NOT EXISTS analytics_ladders_participant ON analytics_ladders (at1);
+  CREATE INDEX IF NOT EXISTS analytics_ladders_bearer ON analytics_ladders (at3);
+  CREATE INDEX IF NOT EXISTS analytics_ladders_planner ON analytics_ladders (at4);
 `;
 /** A person's ladder facts by time: for `reload`, and the indicators' probes of one person's facts. */
 const LADDER_INDEX = `CREATE INDEX IF NOT EXISTS analytics_facts_ladder ON analytics_facts (person_id, at_ms) WHERE kind IN (${LADDER_KIND_LIST})`;
@@ -385,6 +432,11 @@ interface RememberedPerson {
   registeredAt: number;
   /** The ladder state (and its count of changes) and ward that `rows` were computed from. */
   rowsFrom: { progress?: LadderProgress; changes: number; ward: string | null };
+  /**
+   * Their first meeting as `analytics_first_attendances` holds it: null for none, undefined when not known (then
+   * every check-in is offered to the table, which keeps the earliest). Only an earlier check-in changes it.
+   */
+  firstAttendance: AnalyticsFact | null | undefined;
 }
 /** Rows read from the table, or none yet: not known to match any state. */
 const UNKNOWN: RememberedPerson['rowsFrom'] = { changes: -1, ward: null };
@@ -394,8 +446,10 @@ function noteRegistration(person: RememberedPerson, fact: AnalyticsFact): void {
 /** People whose stage rows are remembered at most: about 50 MB. */
 const MAX_REMEMBERED_PEOPLE = 200_000;
 
-/** Days since 1970-01-01 in Tokyo: the day buckets of `analytics_stage_days`. */
+/** Days since 1970-01-01 in Tokyo: the day buckets of `analytics_stage_days` and `analytics_fact_days`. */
 export const tokyoDayNumber = (atMs: number) => Math.floor((atMs + 9 * 3_600_000) / 86_400_000);
+/** The first instant of a Tokyo day number. */
+export const tokyoDayStartMs = (day: number) => day * 86_400_000 - 9 * 3_600_000;
 
 /**
  * A lookup table with its recent values in memory. Values never change once written (the first one wins). The
@@ -456,6 +510,10 @@ function putRow(values: unknown[], at: number, row: readonly unknown[]): void {
 const FACT_VALUES = `(${Array(FACT_COLUMN_COUNT).fill('?').join(', ')})`;
 const STAGE_COLUMNS = 'person_id, stage, ward, at_ms, position, event_id, via';
 const STAGE_COLUMN_COUNT = 7;
+/** `analytics_ladders`: the time each stage was reached (at0 … at5). */
+export const LADDER_TIME_COLUMNS = STAGES.map((s) => `at${s.stage}`);
+const LADDER_VALUES = `(${Array(LADDER_TIME_COLUMNS.length + 2).fill('?').join(', ')})`;
+const BEARER = 3;
 const STAGE_VALUES = `(${Array(STAGE_COLUMN_COUNT).fill('?').join(', ')})`;
 /** Rows per multi-row insert: at most 900 parameters, well under SQLite's limit. */
 const ROWS_PER_INSERT = 100;

@@ -15,7 +15,6 @@ import {
   STAGES,
   StageCounts,
   addMonths,
-  answerHours,
   assembleIndicators,
   byTime,
   monthEndMs,
@@ -26,7 +25,7 @@ import {
   tokyoMonth,
   DAY_MS,
 } from '@tsunagi/analytics';
-import { tokyoDayNumber } from './analytics.projection';
+import { tokyoDayNumber, tokyoDayStartMs } from './analytics.projection';
 import { factOf } from './analytics.rows';
 
 export interface FunnelMonth {
@@ -75,7 +74,11 @@ export class AnalyticsQueries {
   indicators(query: IndicatorQuery, _rules: LadderRuleSet): Indicators {
     const { fromMs, toMs, asOfMs } = periodOf(query);
     const st = this.statements[query.ward === undefined ? 'city' : 'ward'];
-    const params = { asOf: asOfMs, from: fromMs, to: toMs, before: fromMs - 1, ward: query.ward ?? null, within: RETURN_WITHIN_DAYS * DAY_MS };
+    const [firstDay, lastDay] = [tokyoDayNumber(fromMs), tokyoDayNumber(toMs)];
+    const params: SliceParams = {
+      asOf: asOfMs, from: fromMs, to: toMs, before: fromMs - 1, ward: query.ward ?? null, within: RETURN_WITHIN_DAYS * DAY_MS,
+      firstWholeDay: firstDay + 1, lastWholeDay: lastDay - 1, firstDayEnd: Math.min(toMs, tokyoDayStartMs(firstDay + 1) - 1), lastDayStart: lastDay > firstDay ? tokyoDayStartMs(lastDay) : toMs + 1,
+    };
     const inWard = (ward?: string) => query.ward === undefined || ward === query.ward;
 
     const peopleAtStage = stageCounts([]);
@@ -84,7 +87,6 @@ export class AnalyticsQueries {
     for (const s of STAGES) peopleAtStage[s.key] = (reachedBy.get(s.stage) ?? 0) - (reachedBy.get(s.stage + 1) ?? 0);
     const bearers = st.bearers.all(params);
     const conversions = st.conversions.get(params)!;
-    const answers = st.answers.all(params).map(toFact).sort(byTime);
     const roleFacts = st.roleFacts.all(params).map(toFact).sort(byTime);
     return assembleIndicators(
       {
@@ -95,11 +97,11 @@ export class AnalyticsQueries {
         daysToPlanner: st.planners.all(params).map((ms) => ms / DAY_MS),
         conversions: CONVERSION_DAYS.map((_, i) => ({ eligible: conversions[2 * i], converted: conversions[2 * i + 1] })),
         bearersThroughSpinOff: bearers.filter(([, via]) => via === 'spinoff_role').length,
-        periodCounts: st.periodCounts.all(params).map(({ kind, ward, detail, n }) => ({ kind, ward: ward ?? undefined, detail: detail ?? undefined, n })),
+        periodCounts: st.periodCounts.all(params).map(({ kind, ward, detail, n }) => ({ kind, ward: ward || undefined, detail: detail || undefined, n })),
         newcomersBySdc: new Map(st.newcomers.all(params).map(({ sdc, n }) => [sdc, n])),
         firstTimersReturning: st.firstTimers.get(params)!,
-        cohorts: st.cohorts.all(params).map(([cohort, size, ...active]) => ({ cohort: String(cohort), size: Number(size), active: active.map(Number) })),
-        answerHours: answerHours(answers, fromMs, toMs, inWard),
+        cohorts: st.cohorts.all(params).map(([cohort, size, ...active]) => ({ cohort: String(cohort), size: Number(size), active: active.map((n) => Number(n ?? 0)) })),
+        answerHours: st.answerTimes.all(params).flatMap((ms) => (ms === null ? [] : [ms / 3_600_000])),
         latestExits: new Map(st.exits.all(params).map(({ spinOffId, strategy }) => [spinOffId, strategy])),
         rolesReachedByWeek: rolesReachedByWeek(roleFacts, fromMs, toMs, inWard),
       },
@@ -128,7 +130,7 @@ export class AnalyticsQueries {
     return months.map((month, i) => {
       const at = ends[i];
       const day = tokyoDayNumber(at);
-      const dayStartMs = day * 86_400_000 - 9 * 3_600_000;
+      const dayStartMs = tokyoDayStartMs(day);
       const reached = Object.fromEntries(STAGES.map((s) => [s.key, 0])) as StageCounts;
       for (const b of buckets) if (b.day < day) reached[STAGES[b.stage].key] += b.people;
       for (const s of STAGES) {
@@ -154,6 +156,9 @@ function stageCounts(rows: readonly { stage: number; n: number }[]): StageCounts
   return counts;
 }
 
+/** Every stage, so the (stage, time) index serves a condition on time alone. */
+const STAGE_LIST = STAGES.map((s) => s.stage).join(', ');
+
 /** Named parameters of every indicator statement. */
 interface SliceParams {
   asOf: number;
@@ -163,6 +168,11 @@ interface SliceParams {
   before: number;
   ward: string | null;
   within: number;
+  /** The period's days strictly inside it (Tokyo day numbers), the end of its first day and the start of its last. */
+  firstWholeDay: number;
+  lastWholeDay: number;
+  firstDayEnd: number;
+  lastDayStart: number;
 }
 type FactColumns = [FactKind, number, number, string | null, string | null, string | null, string | null, string | null];
 const FACT_COLUMNS = 'kind, at_ms, position, person_id, subject_id, group_id, ward, detail';
@@ -172,15 +182,15 @@ const toFact = ([kind, atMs, position, personId, subjectId, groupId, ward, detai
 interface SliceStatements {
   reachedBy: Database.Statement<[SliceParams], { stage: number; n: number }>;
   reachedInPeriod: Database.Statement<[SliceParams], { stage: number; n: number }>;
+  conversions: Database.Statement<[SliceParams], number[]>;
   transitions: Database.Statement<[SliceParams], { before: number; after: number; people: number }>;
   bearers: Database.Statement<[SliceParams], [number, string]>;
   planners: Database.Statement<[SliceParams], number>;
-  conversions: Database.Statement<[SliceParams], number[]>;
-  cohorts: Database.Statement<[SliceParams], (string | number)[]>;
-  periodCounts: Database.Statement<[SliceParams], { kind: FactKind; ward: string | null; detail: string | null; n: number }>;
+  cohorts: Database.Statement<[SliceParams], (string | number | null)[]>;
+  periodCounts: Database.Statement<[SliceParams], { kind: FactKind; ward: string; detail: string; n: number }>;
   newcomers: Database.Statement<[SliceParams], { sdc: string; n: number }>;
   firstTimers: Database.Statement<[SliceParams], { eligible: number; returned: number }>;
-  answers: Database.Statement<[SliceParams], FactColumns>;
+  answerTimes: Database.Statement<[SliceParams], number | null>;
   exits: Database.Statement<[SliceParams], { spinOffId: string; strategy: string }>;
   roleFacts: Database.Statement<[SliceParams], FactColumns>;
 }
@@ -196,45 +206,57 @@ function sliceStatements(db: Database.Database, byWard: boolean): SliceStatement
   // A person's facts of some kinds, through the projection's partial index on (person, time): its condition is
   // repeated so the planner may use it, and the kinds are a filter (`+`), not more seeks.
   const personFactsOf = (kinds: readonly FactKind[]) => `f.person_id = s.person_id AND f.kind IN (${sqlList(PERSON_FACT_KINDS)}) AND +f.kind IN (${sqlList(kinds)})`;
-  const sinceParticipant = (stage: number) =>
-    `FROM analytics_stages b JOIN analytics_stages p ON p.person_id = b.person_id AND p.stage = 1 WHERE b.stage = ${stage} AND b.at_ms BETWEEN @from AND @to`;
+  // Active in the month `months` after the one of `s.at_ms`: asked only once that month is over by asOf (the answer is null till then).
+  const activeMonthsLater = (months: number) =>
+    `CASE WHEN ${tokyoMonthStart('s.at_ms', months + 1)} <= @asOf + 1 THEN EXISTS (SELECT 1 FROM analytics_facts f WHERE ${personFactsOf(ACTIVITY_KINDS)}
+       AND f.at_ms >= ${tokyoMonthStart('s.at_ms', months)} AND f.at_ms < ${tokyoMonthStart('s.at_ms', months + 1)}) END`;
+  // A person's highest stage by an instant (-1: none yet), from their ladder row.
+  const highestBy = (at: string) => `CASE ${[...STAGES].reverse().map((s) => `WHEN at${s.stage} <= ${at} THEN ${s.stage}`).join(' ')} ELSE -1 END`;
   const answerKinds = sqlList(['match_accepted', 'match_declined']);
+  const counted = sqlList(COUNTED_KINDS);
   return {
-    // People who reached each stage by asOf, and in the period.
+    // People who reached each stage by asOf, and in the period (the stage rows' (stage, time) index).
     reachedBy: db.prepare(`SELECT stage, count(*) AS n FROM analytics_stages WHERE stage IN (${STAGE_LIST}) AND at_ms <= @asOf ${person('person_id')} GROUP BY stage`),
     reachedInPeriod: db.prepare(`SELECT stage, count(*) AS n FROM analytics_stages WHERE stage IN (${STAGE_LIST}) AND at_ms BETWEEN @from AND @to ${person('person_id')} GROUP BY stage`),
-    // People whose highest stage moved in the period: those who reached a stage in it. The stages a person reached
-    // are 0 to their highest (the ladder), so the ones in the period run from the stage after where they stood
-    // before it to where they stand at its end.
-    transitions: db.prepare(
-      `SELECT before, after, count(*) AS people FROM (
-         SELECT min(stage) - 1 AS before, max(stage) AS after FROM analytics_stages
-         WHERE stage IN (${STAGE_LIST}) AND at_ms BETWEEN @from AND @to ${person('person_id')} GROUP BY person_id)
-       GROUP BY before, after`,
-    ),
-    // People who reached bearer / planner in the period: time since they reached participant (no later: the ladder), and how.
-    bearers: db
-      .prepare(`SELECT b.at_ms - p.at_ms, b.via ${sinceParticipant(3)} ${person('b.person_id')}`)
-      .raw() as SliceStatements['bearers'],
-    planners: db.prepare(`SELECT b.at_ms - p.at_ms ${sinceParticipant(4)} ${person('b.person_id')}`).pluck() as SliceStatements['planners'],
-    // Of people first participating in the period whose N days are over by asOf (eligible), how many became bearers within them (converted).
+    // Of people first participating in the period whose N days are over by asOf, how many (eligible) became bearers within them (converted).
     conversions: db
       .prepare(
-        `SELECT ${CONVERSION_DAYS.map((days) => `coalesce(sum(p.at_ms + ${days * DAY_MS} <= @asOf), 0), coalesce(sum(p.at_ms + ${days * DAY_MS} <= @asOf AND b.at_ms - p.at_ms <= ${days * DAY_MS}), 0)`).join(', ')}
-         FROM analytics_stages p LEFT JOIN analytics_stages b ON b.person_id = p.person_id AND b.stage = 3 AND b.at_ms <= @asOf
-         WHERE p.stage = 1 AND p.at_ms BETWEEN @from AND @to ${person('p.person_id')}`,
+        `SELECT ${CONVERSION_DAYS.flatMap((days) => [
+          `coalesce(sum(at1 + ${days * DAY_MS} <= @asOf), 0)`,
+          `coalesce(sum(at1 + ${days * DAY_MS} <= @asOf AND at3 <= @asOf AND at3 - at1 <= ${days * DAY_MS}), 0)`,
+        ]).join(', ')}
+         FROM analytics_ladders WHERE at1 BETWEEN @from AND @to ${person('person_id')}`,
       )
       .raw() as SliceStatements['conversions'],
+    // People whose highest stage moved in the period: from where they stood before it to where at its end.
+    transitions: db.prepare(
+      `SELECT before, after, count(*) AS people FROM (
+         SELECT ${highestBy('@before')} AS before, ${highestBy('@to')} AS after FROM analytics_ladders WHERE at0 <= @to ${person('person_id')})
+       WHERE after > before GROUP BY before, after`,
+    ),
+    // People reaching bearer / planner in the period: the time since they reached participant (no later: the
+    // ladder), and how they became bearers.
+    bearers: db
+      .prepare(`SELECT at3 - at1, bearer_via FROM analytics_ladders WHERE at3 BETWEEN @from AND @to ${person('person_id')}`)
+      .raw() as SliceStatements['bearers'],
+    planners: db.prepare(`SELECT at4 - at1 FROM analytics_ladders WHERE at4 BETWEEN @from AND @to ${person('person_id')}`).pluck() as SliceStatements['planners'],
     // Per Tokyo month of first participation in the period: how many, and how many were active 3, 6, 12 months later.
     cohorts: db
       .prepare(
         `SELECT strftime('%Y-%m', (s.at_ms + ${TOKYO_OFFSET_MS}) / 1000, 'unixepoch') AS cohort, count(*) AS size,
-                ${RETENTION_MONTHS.map((months) => `sum(EXISTS (SELECT 1 FROM analytics_facts f WHERE ${personFactsOf(ACTIVITY_KINDS)} AND f.at_ms >= ${tokyoMonthStart('s.at_ms', months)} AND f.at_ms < ${tokyoMonthStart('s.at_ms', months + 1)}))`).join(', ')}
-         FROM analytics_stages s WHERE s.stage = 1 AND s.at_ms BETWEEN @from AND @to ${person('s.person_id')} GROUP BY cohort`,
+                ${RETENTION_MONTHS.map((months) => `sum(${activeMonthsLater(months)})`).join(', ')}
+         FROM (SELECT person_id, at1 AS at_ms FROM analytics_ladders WHERE at1 BETWEEN @from AND @to ${person('person_id')}) s GROUP BY cohort`,
       )
       .raw() as SliceStatements['cohorts'],
+    // Counted facts in the period: whole days from the per-day counts, the first and last day's facts one by one.
     periodCounts: db.prepare(
-      `SELECT kind, ward, detail, count(*) AS n FROM analytics_facts WHERE kind IN (${sqlList(COUNTED_KINDS)}) AND at_ms BETWEEN @from AND @to ${ward('ward')} GROUP BY kind, ward, detail`,
+      `SELECT kind, ward, detail, sum(n) AS n FROM (
+         SELECT kind, ward, detail, n FROM analytics_fact_days WHERE kind IN (${counted}) AND day BETWEEN @firstWholeDay AND @lastWholeDay ${ward('ward')}
+         UNION ALL
+         SELECT kind, coalesce(ward, ''), coalesce(detail, ''), 1 FROM analytics_facts WHERE kind IN (${counted}) AND at_ms BETWEEN @from AND @firstDayEnd ${ward('ward')}
+         UNION ALL
+         SELECT kind, coalesce(ward, ''), coalesce(detail, ''), 1 FROM analytics_facts WHERE kind IN (${counted}) AND at_ms BETWEEN @lastDayStart AND @to ${ward('ward')})
+       GROUP BY kind, ward, detail`,
     ),
     newcomers: db.prepare(`SELECT sdc, count(*) AS n FROM analytics_first_attendances WHERE at_ms BETWEEN @from AND @to ${ward('sdc')} GROUP BY sdc`),
     // First-timers whose 90 days are over by asOf, and whether they came to another meeting within them.
@@ -243,15 +265,14 @@ function sliceStatements(db: Database.Database, byWard: boolean): SliceStatement
                 AND f.at_ms > s.at_ms AND f.at_ms <= s.at_ms + @within AND f.subject_id <> s.meeting_id)), 0) AS returned
        FROM analytics_first_attendances s WHERE s.at_ms BETWEEN @from AND @to AND s.at_ms + @within <= @asOf ${ward('s.sdc')}`,
     ),
-    // Answers in the period and the proposals of their matches.
-    answers: db
+    // Answers (accepted, declined) in the period: the time since the latest proposal of their match before them.
+    answerTimes: db
       .prepare(
-        `SELECT ${FACT_COLUMNS} FROM analytics_facts WHERE kind IN (${answerKinds}) AND at_ms BETWEEN @from AND @to ${ward('ward')}
-         UNION ALL
-         SELECT ${FACT_COLUMNS} FROM analytics_facts WHERE kind = 'match_proposed' AND at_ms <= @to ${ward('ward')}
-           AND subject_id IN (SELECT subject_id FROM analytics_facts WHERE kind IN (${answerKinds}) AND at_ms BETWEEN @from AND @to)`,
+        `SELECT a.at_ms - (SELECT p.at_ms FROM analytics_facts p WHERE p.kind = 'match_proposed' AND p.subject_id = a.subject_id
+                             AND (p.at_ms < a.at_ms OR (p.at_ms = a.at_ms AND p.position < a.position)) ORDER BY p.at_ms DESC, p.position DESC LIMIT 1)
+         FROM analytics_facts a WHERE a.kind IN (${answerKinds}) AND a.at_ms BETWEEN @from AND @to ${ward('a.ward')}`,
       )
-      .raw() as SliceStatements['answers'],
+      .pluck() as SliceStatements['answerTimes'],
     exits: db.prepare(
       `SELECT subject_id AS spinOffId, detail AS strategy FROM analytics_facts WHERE kind = 'spinoff_exit_chosen' AND at_ms BETWEEN @from AND @to ${ward('ward')} ORDER BY at_ms, position`,
     ),
@@ -266,9 +287,6 @@ function sliceStatements(db: Database.Database, byWard: boolean): SliceStatement
       .raw() as SliceStatements['roleFacts'],
   };
 }
-
-/** Every stage, so the (stage, time) index serves a condition on time alone. */
-const STAGE_LIST = STAGES.map((s) => s.stage).join(', ');
 
 /** Kinds as a SQL list of literals (they are fixed identifiers, never input). */
 const sqlList = (kinds: readonly string[]) => kinds.map((kind) => `'${kind}'`).join(', ');
