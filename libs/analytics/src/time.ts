@@ -3,12 +3,18 @@
  * in local months, and Tokyo has no daylight saving time, so a fixed +09:00 shift is exact.
  */
 export const DAY_MS = 86_400_000;
-const TOKYO_OFFSET_MS = 9 * 3_600_000;
+export const TOKYO_OFFSET_MS = 9 * 3_600_000;
+
+/** Days since 1970-01-01 in Tokyo: day buckets that are whole Tokyo days. */
+export const tokyoDayNumber = (atMs: number): number => Math.floor((atMs + TOKYO_OFFSET_MS) / DAY_MS);
+
+/** The first instant of a Tokyo day number. */
+export const tokyoDayStartMs = (day: number): number => day * DAY_MS - TOKYO_OFFSET_MS;
 
 /** `YYYY-MM-DD` of the Tokyo calendar day an instant falls on. */
 export function tokyoDay(atMs: number): string {
   // Formatting a date is slow and an indicator asks for the same few thousand days again and again: remember them.
-  const day = Math.floor((atMs + TOKYO_OFFSET_MS) / DAY_MS);
+  const day = tokyoDayNumber(atMs);
   let name = dayNames.get(day);
   if (name === undefined) {
     name = new Date(day * DAY_MS).toISOString().slice(0, 10);

@@ -1,9 +1,8 @@
 import { AnalyticsFact, byTime } from '../facts/analytics-fact';
-import { DAY_MS } from '../time';
+import { DAY_MS, tokyoDayNumber } from '../time';
 import type { LadderRuleSet, Stage } from './ladder-rules';
 import type { StageReached } from './stage-history';
 
-const TOKYO_OFFSET_MS = 9 * 3_600_000;
 
 /**
  * A person's ladder as a small state that takes their facts one at a time, in time order (`byTime`), so a
@@ -111,7 +110,7 @@ export class LadderProgress {
   private occasion(fact: AnalyticsFact): void {
     const days = this.occasionDays;
     if (!days) return; // regular already reached
-    const day = Math.floor((fact.atMs + TOKYO_OFFSET_MS) / DAY_MS);
+    const day = tokyoDayNumber(fact.atMs);
     const isNewDay = !days.has(day);
     days.set(day, fact.atMs);
     if (!isNewDay) return;

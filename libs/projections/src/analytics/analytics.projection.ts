@@ -14,6 +14,7 @@ import {
   SpinOffRef,
   StageReached,
   byTime,
+  tokyoDayNumber,
   factsOf,
   ruleSetInForce,
 } from '@tsunagi/analytics';
@@ -446,10 +447,6 @@ function noteRegistration(person: RememberedPerson, fact: AnalyticsFact): void {
 /** People whose stage rows are remembered at most: about 50 MB. */
 const MAX_REMEMBERED_PEOPLE = 200_000;
 
-/** Days since 1970-01-01 in Tokyo: the day buckets of `analytics_stage_days` and `analytics_fact_days`. */
-export const tokyoDayNumber = (atMs: number) => Math.floor((atMs + 9 * 3_600_000) / 86_400_000);
-/** The first instant of a Tokyo day number. */
-export const tokyoDayStartMs = (day: number) => day * 86_400_000 - 9 * 3_600_000;
 
 /**
  * A lookup table with its recent values in memory. Values never change once written (the first one wins). The

@@ -23,9 +23,11 @@ import {
   rolesReachedByWeek,
   tokyoDay,
   tokyoMonth,
+  tokyoDayNumber,
+  tokyoDayStartMs,
   DAY_MS,
+  TOKYO_OFFSET_MS,
 } from '@tsunagi/analytics';
-import { tokyoDayNumber, tokyoDayStartMs } from './analytics.projection';
 import { factOf } from './analytics.rows';
 
 export interface FunnelMonth {
@@ -81,16 +83,12 @@ export class AnalyticsQueries {
     };
     const inWard = (ward?: string) => query.ward === undefined || ward === query.ward;
 
-    const peopleAtStage = stageCounts([]);
-    // Reaching a stage reaches every lower one no later, so "highest stage k" is "reached k" less "reached k + 1".
-    const reachedBy = new Map(st.reachedBy.all(params).map(({ stage, n }) => [stage, n]));
-    for (const s of STAGES) peopleAtStage[s.key] = (reachedBy.get(s.stage) ?? 0) - (reachedBy.get(s.stage + 1) ?? 0);
     const bearers = st.bearers.all(params);
     const conversions = st.conversions.get(params)!;
     const roleFacts = st.roleFacts.all(params).map(toFact).sort(byTime);
     return assembleIndicators(
       {
-        peopleAtStage,
+        peopleAtStage: atHighestStage(stageCounts(st.reachedBy.all(params))),
         reachedInPeriod: stageCounts(st.reachedInPeriod.all(params)),
         transitions: st.transitions.all(params),
         daysToBearer: bearers.map(([ms]) => ms / DAY_MS),
@@ -131,20 +129,17 @@ export class AnalyticsQueries {
       const at = ends[i];
       const day = tokyoDayNumber(at);
       const dayStartMs = tokyoDayStartMs(day);
-      const reached = Object.fromEntries(STAGES.map((s) => [s.key, 0])) as StageCounts;
+      const reached = stageCounts([]);
       for (const b of buckets) if (b.day < day) reached[STAGES[b.stage].key] += b.people;
       for (const s of STAGES) {
         const within = ward === undefined ? this.funnelStatements.withinCity.get(s.stage, dayStartMs, at) : this.funnelStatements.withinWard.get(ward, s.stage, dayStartMs, at);
         reached[s.key] += within!.n;
       }
-      // Reaching a stage reaches every lower one, so the sets are nested and "at stage k" is a difference.
-      const atStage = Object.fromEntries(STAGES.map((s, k) => [s.key, reached[s.key] - (k + 1 < STAGES.length ? reached[STAGES[k + 1].key] : 0)])) as StageCounts;
-      return { month, reached, atStage };
+      return { month, reached, atStage: atHighestStage(reached) };
     });
   }
 }
 
-const TOKYO_OFFSET_MS = 9 * 3_600_000;
 /** SQL: the first instant of the Tokyo month `months` after the one of the instant `column` (as `monthStartMs`). */
 const tokyoMonthStart = (column: string, months: number) =>
   `(unixepoch((${column} + ${TOKYO_OFFSET_MS}) / 1000, 'unixepoch', 'start of month', '+${months} months') * 1000 - ${TOKYO_OFFSET_MS})`;
@@ -154,6 +149,14 @@ function stageCounts(rows: readonly { stage: number; n: number }[]): StageCounts
   const counts = Object.fromEntries(STAGES.map((s) => [s.key, 0])) as StageCounts;
   for (const { stage, n } of rows) counts[STAGES[stage].key] = n;
   return counts;
+}
+
+/**
+ * People whose highest stage is k, from people who reached each stage: reaching a stage reaches every lower one no
+ * later, so the sets are nested and "highest stage k" is "reached k" less "reached k + 1".
+ */
+function atHighestStage(reached: StageCounts): StageCounts {
+  return Object.fromEntries(STAGES.map((s, k) => [s.key, reached[s.key] - (k + 1 < STAGES.length ? reached[STAGES[k + 1].key] : 0)])) as StageCounts;
 }
 
 /** Every stage, so the (stage, time) index serves a condition on time alone. */
