@@ -1,10 +1,11 @@
-import { Decider, DomainError } from '@tsunagi/domain';
+import { Decider, DomainError, normaliseSkills } from '@tsunagi/domain';
 import type { OpportunityCommand, OpportunityCommandType } from './opportunity.commands';
 import type { OpportunityEvent } from './opportunity.events';
 import {
   ACTIVE_MATCH_STATUSES,
   Candidate,
   MatchStatus,
+  OpportunityDetails,
   OpportunityKind,
   OpportunityProfile,
   PLACE_HOLDING_STATUSES,
@@ -98,19 +99,29 @@ function requirePlacesFit(profile: OpportunityProfile, changes: Partial<Opportun
   if (placesOf(changes.details) < taken) throw new DomainError('opportunity.places_below_taken', 'conflict', { taken });
 }
 
+/**
+ * A role's skills as the shared taxonomy spells them (NFKC, synonyms to one word, no repeats), whoever sends the
+ * command (the API, a spin-off's role, the demo plan): suggestions and analytics compare skills by equality.
+ */
+function withCanonicalSkills(details: OpportunityDetails): OpportunityDetails {
+  if (details.kind !== 'volunteer_role') return details;
+  return { ...details, requiredSkills: normaliseSkills(details.requiredSkills), optionalSkills: normaliseSkills(details.optionalSkills) };
+}
+
 function decide(command: OpportunityCommand, state: OpportunityState): OpportunityEvent[] {
   const { opportunityId, by, at } = command;
   switch (command.type) {
     case 'OpenOpportunity': {
       if (state.status !== 'none') throw new DomainError('opportunity.already_exists', 'conflict');
       if (placesOf(command.details) < 1) throw new DomainError('opportunity.places_invalid', 'invalid');
-      const { organisationId, title, description, ward, themes, details } = command;
-      return [{ type: 'OpportunityOpened', data: { opportunityId, organisationId, title, description, ward, themes, details, by, at } }];
+      const { organisationId, title, description, ward, themes } = command;
+      return [{ type: 'OpportunityOpened', data: { opportunityId, organisationId, title, description, ward, themes, details: withCanonicalSkills(command.details), by, at } }];
     }
     case 'UpdateOpportunity': {
       const profile = requireExisting(state);
       requirePlacesFit(profile, command.changes, state.placesTaken);
-      return [{ type: 'OpportunityUpdated', data: { opportunityId, changes: command.changes, by, at } }];
+      const changes = command.changes.details ? { ...command.changes, details: withCanonicalSkills(command.changes.details) } : command.changes;
+      return [{ type: 'OpportunityUpdated', data: { opportunityId, changes, by, at } }];
     }
     case 'CloseOpportunity':
       requireOpen(state);

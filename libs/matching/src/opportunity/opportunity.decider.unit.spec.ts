@@ -17,7 +17,7 @@ const role: OpportunityProfile = {
   description: 'Cook at the children’s cafeteria on Saturdays',
   ward: 'nakahara',
   themes: ['child_rearing'],
-  details: { kind: 'volunteer_role', places: 2, schedule: { days: ['weekend'] }, requiredSkills: ['調理'], optionalSkills: [] },
+  details: { kind: 'volunteer_role', places: 2, schedule: { days: ['weekend'] }, requiredSkills: ['cooking'], optionalSkills: [] },
 };
 const proBono: OpportunityProfile = {
   ...role,
@@ -57,6 +57,15 @@ describe('opportunity decider', () => {
   describe('opportunity lifecycle', () => {
     it('opens a new opportunity', () => {
       given([]).when(cmd('OpenOpportunity', role)).then([opened()]);
+    });
+
+    it('stores a role’s skills as the taxonomy spells them, whoever sends the command', () => {
+      const typed = { ...role, details: { ...role.details, requiredSkills: ['料理', 'ＩＴ', '調理', ' '], optionalSkills: ['Camera'] } } as OpportunityProfile;
+      const canonical = { ...role, details: { ...role.details, requiredSkills: ['cooking', 'it'], optionalSkills: ['photography'] } } as OpportunityProfile;
+      given([]).when(cmd('OpenOpportunity', typed)).then([opened(canonical)]);
+      given([opened()])
+        .when(cmd('UpdateOpportunity', { changes: { details: typed.details } }))
+        .then([ev('OpportunityUpdated', { changes: { details: canonical.details } })]);
     });
     it('cannot open twice, or with no places', () => {
       given([opened()]).when(cmd('OpenOpportunity', role)).thenFails('opportunity.already_exists');

@@ -1,17 +1,16 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Patch, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { normaliseSkills, normaliseText } from '@tsunagi/domain';
+import { normaliseText } from '@tsunagi/domain';
 import type { OpportunityDetails } from '@tsunagi/matching';
 import { CommandRequest, Roles, commandContextOf, newIdFor } from '@tsunagi/platform';
 import { ChangeOpportunity } from '../change-opportunity.command';
 import { NoInputRequestDto, ReasonRequestDto } from '../../common/no-input.request.dto';
 import { DetailsDto, OpenOpportunityRequestDto, UpdateOpportunityRequestDto } from './opportunity.request.dto';
 
-/** Skills are compared and indexed, so they are stored canonical (ＩＴ, IT and パソコン are one skill). */
-function normaliseDetails(details: DetailsDto): OpportunityDetails {
-  if (details.kind !== 'volunteer_role') return { ...details };
-  return { ...details, schedule: { ...details.schedule }, requiredSkills: normaliseSkills(details.requiredSkills), optionalSkills: normaliseSkills(details.optionalSkills) };
+/** The validated body as plain data for the event (the decider makes the skills canonical). */
+function plainDetails(details: DetailsDto): OpportunityDetails {
+  return details.kind === 'volunteer_role' ? { ...details, schedule: { ...details.schedule } } : { ...details };
 }
 
 const IDEMPOTENCY = ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe writes: the same key and body return the first response.' });
@@ -43,7 +42,7 @@ export class OpportunitiesController {
           description: body.description.normalize('NFKC'),
           ward: body.ward,
           themes: [...new Set(body.themes)],
-          details: normaliseDetails(body.details),
+          details: plainDetails(body.details),
         }),
         {},
         { activeOrganisationId: body.organisationId },
@@ -61,7 +60,7 @@ export class OpportunitiesController {
       ...(body.description !== undefined ? { description: body.description.normalize('NFKC') } : {}),
       ...(body.ward !== undefined ? { ward: body.ward } : {}),
       ...(body.themes !== undefined ? { themes: [...new Set(body.themes)] } : {}),
-      ...(body.details !== undefined ? { details: normaliseDetails(body.details) } : {}),
+      ...(body.details !== undefined ? { details: plainDetails(body.details) } : {}),
     };
     return this.commandBus.execute(
       new ChangeOpportunity(opportunityId, context, (at) => ({ type: 'UpdateOpportunity', opportunityId, by: context.principal.subject, at, changes })),
