@@ -3,6 +3,8 @@ import { DEFAULT_LADDER_RULES, computeIndicators, factsOfHistory, generateHistor
 import { seededRandom } from '@tsunagi/domain';
 import { TestApi, startTestApi } from '../support/test-api';
 import { personBody } from '../support/fixtures';
+import type Database from 'better-sqlite3';
+import { ProjectionsService, READ_MODELS } from '../../apps/api/src/projections/projections.service';
 
 /**
  * The analysts' API through HTTP (real SQLite store, real Redis): a generated city history is appended to the event
@@ -20,7 +22,8 @@ describe('analytics through the API', () => {
     http().get(`${url}${url.includes('?') ? '&' : '?'}minPosition=${head}`).set('Authorization', token).set('Accept-Language', language);
 
   beforeAll(async () => {
-    api = await startTestApi({ ANALYTICS_MIN_COUNT: '5' });
+    // A short wait for a model that is not caught up, so the 503 cases below answer quickly.
+    api = await startTestApi({ ANALYTICS_MIN_COUNT: '5', READ_WAIT_MAX_MS: '300' });
     for (const e of history) head = (await api.store.append(e.streamId, [{ id: e.id, type: e.type, data: e.data }])).position;
   });
   afterAll(() => api?.close());
@@ -150,5 +153,46 @@ describe('analytics through the API', () => {
     const after = await get('/api/analytics/funnel?ward=kawasaki').expect(200);
     const last = (res: request.Response) => res.body.months[res.body.months.length - 1].reached.registered;
     expect(last(after)).toBe(last(before) + 1);
+  });
+  it('names the position of $all each answer counts up to', async () => {
+    const storeHead = await api.store.headPosition();
+    for (const url of ['/api/analytics/indicators?asOf=2026-03-31', '/api/analytics/funnel?asOf=2026-03-31']) {
+      const { position } = (await get(url).expect(200)).body;
+      expect(position).toBeGreaterThanOrEqual(head);
+      expect(position).toBeLessThanOrEqual(storeHead);
+    }
+  });
+
+  it('answers 503 read_model.not_ready, never a partial count, until the model has caught up; then answers again', async () => {
+    const { runner } = api.app.get(ProjectionsService);
+    await runner.stop();
+    try {
+      for (const url of ['/api/analytics/indicators?asOf=2026-03-31', '/api/analytics/funnel?asOf=2026-03-31']) {
+        const res = await get(url, analyst(), 'ja').expect(503);
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect(res.headers['retry-after']).toBe('5');
+        expect(res.body).toMatchObject({ code: 'read_model.not_ready', projection: 'analytics', state: 'stopped', headPosition: await api.store.headPosition() });
+        expect(res.body.detail).toContain('再計算中');
+      }
+    } finally {
+      await runner.start();
+    }
+    await get('/api/analytics/indicators?asOf=2026-03-31').expect(200);
+  });
+
+  it('answers 503 read_model.failed when the model stopped at an event, until it is rebuilt', async () => {
+    const { runner } = api.app.get(ProjectionsService);
+    // The model's table is gone, so the next analytics event cannot be applied: the projection stops there.
+    api.app.get<Database.Database>(READ_MODELS).exec('DROP TABLE analytics_applied');
+    const registered = await http().post('/api/people').set('Authorization', api.bearer({ role: 'admin', subject: 'a' })).send(personBody()).expect(201);
+    for (let i = 0; i < 100 && (await runner.status()).find((s) => s.name === 'analytics')!.state !== 'failed'; i++) await new Promise((r) => setTimeout(r, 20));
+    const res = await http().get('/api/analytics/indicators?asOf=2026-03-31').set('Authorization', analyst()).expect(503);
+    expect(res.headers['retry-after']).toBe('60');
+    expect(res.body).toMatchObject({ code: 'read_model.failed', projection: 'analytics', state: 'failed', position: expect.any(Number) });
+    expect(res.body.position).toBeLessThan(registered.body.position);
+
+    await runner.rebuild('analytics');
+    const answer = await get('/api/analytics/indicators?asOf=2026-03-31').expect(200);
+    expect(answer.body.position).toBeGreaterThanOrEqual(registered.body.position);
   });
 });

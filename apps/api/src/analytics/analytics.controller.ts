@@ -42,6 +42,7 @@ export class AnalyticsController {
     const ward = this.wardFor(q, request);
     const period = resolvePeriod(q, Date.now());
     await this.projections.ensureReflects(PROJECTION, q.minPosition);
+    await this.projections.ensureCaughtUp(PROJECTION);
     const answer = await this.queryBus.execute(new AnalyticsIndicatorsQuery(period, ward, q.groupBy === 'month'));
     if (q.format !== 'csv') return answer;
     const periods =
@@ -62,6 +63,7 @@ export class AnalyticsController {
     const ward = this.wardFor(q, request);
     const period = resolvePeriod(q, Date.now());
     await this.projections.ensureReflects(PROJECTION, q.minPosition);
+    await this.projections.ensureCaughtUp(PROJECTION);
     return this.queryBus.execute(new AnalyticsFunnelQuery(period, ward));
   }
 

@@ -25,6 +25,8 @@ export interface AnalyticsAnswer {
   from: string;
   to: string;
   asOf: string;
+  /** The `$all` position whose events the answer counts: asking with `minPosition` of it gives at least the same. */
+  position: number;
 }
 
 export class AnalyticsLadderQuery extends Query<{ ruleSet: LadderRuleSet; stages: typeof STAGES; ruleSets: ReturnType<typeof ruleSetSummary>[] }> {}
@@ -51,7 +53,8 @@ export class AnalyticsIndicatorsHandler extends AnalyticsHandler implements IQue
   async execute({ period, ward, byMonth }: AnalyticsIndicatorsQuery) {
     const rules = rulesOf(this.read);
     const query = { asOfMs: period.asOfMs, fromMs: period.fromMs, toMs: period.toMs, ward };
-    const answer = { ruleSet: ruleSetSummary(rules), ward: ward ?? null, from: period.from, to: period.to, asOf: period.asOf };
+    // Read in the same synchronous run as the statements below, so no batch lands between them.
+    const answer = { ruleSet: ruleSetSummary(rules), ward: ward ?? null, from: period.from, to: period.to, asOf: period.asOf, position: this.read.position() };
     return byMonth ? { ...answer, months: this.read.indicatorsByMonth(query, periodMonths(period), rules) } : { ...answer, indicators: this.read.indicators(query, rules) };
   }
 }
@@ -69,7 +72,8 @@ export class AnalyticsFunnelQuery extends Query<AnalyticsAnswer & { months: Funn
 export class AnalyticsFunnelHandler extends AnalyticsHandler implements IQueryHandler<AnalyticsFunnelQuery> {
   async execute({ period, ward }: AnalyticsFunnelQuery) {
     const rules = rulesOf(this.read);
+    const position = this.read.position();
     const months = this.read.funnel(periodMonths(period), period.asOfMs, ward);
-    return { ruleSet: ruleSetSummary(rules), ward: ward ?? null, from: period.from, to: period.to, asOf: period.asOf, months };
+    return { ruleSet: ruleSetSummary(rules), ward: ward ?? null, from: period.from, to: period.to, asOf: period.asOf, position, months };
   }
 }

@@ -45,8 +45,27 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   async ensureReflects(projection: string, position: number | undefined): Promise<void> {
     if (position === undefined) return;
     if (!(await this.runner.waitForPosition(projection, position, this.config.READ_WAIT_MAX_MS))) {
-      throw new ApiError(503, 'read_model.behind', { projection, position });
+      throw new ApiError(503, 'read_model.behind', { projection, position }, {}, { 'retry-after': '1' });
     }
+  }
+
+  /**
+   * 503 read_model.not_ready unless `projection` has caught up with the events since it started or was rebuilt
+   * (waiting for that as for `minPosition`):
+   * before that it holds only part of history, and a count from it would be wrong without saying so;
+   * 503 read_model.failed when it stopped at an event it could not apply (it stays behind until a rebuild).
+   */
+  async ensureCaughtUp(projection: string): Promise<void> {
+    const stateOf = async () => (await this.runner.status()).find((s) => s.name === projection);
+    let status = await stateOf();
+    if (!status || status.state === 'live') return;
+    // A model that is catching up (a start, a short rebuild) gets up to READ_WAIT_MAX_MS to reach the head.
+    if (status.state !== 'failed' && (await this.runner.waitForPosition(projection, status.headPosition, this.config.READ_WAIT_MAX_MS))) status = await stateOf();
+    if (!status || status.state === 'live') return;
+    const where = { projection, state: status.state, position: status.position, headPosition: status.headPosition };
+    if (status.state === 'failed') throw new ApiError(503, 'read_model.failed', { projection }, where, { 'retry-after': '60' });
+    const percent = status.headPosition === 0 ? 100 : Math.floor((Math.min(status.position, status.headPosition) / status.headPosition) * 100);
+    throw new ApiError(503, 'read_model.not_ready', { projection, state: status.state, percent }, where, { 'retry-after': '5' });
   }
 }
 

@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly params: Record<string, unknown> = {},
     /** Extra members of the problem document (e.g. validation `errors`); never personal data. */
     readonly extensions: Record<string, unknown> = {},
+    /** Response headers that go with it (e.g. `retry-after` on a 503). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(code);
     this.name = 'ApiError';

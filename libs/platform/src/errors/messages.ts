@@ -22,6 +22,14 @@ export const ERROR_MESSAGES: Record<string, Record<Language, string>> = {
     en: 'The data you asked to see is not ready yet. Try again shortly.',
     ja: '指定されたデータはまだ反映されていません。少し待ってからお試しください。',
   },
+  'read_model.not_ready': {
+    en: 'These figures are being recomputed from the events ({state}, {percent}% done); until that ends they would count only part of history. Try again shortly.',
+    ja: 'この集計はイベントから再計算中です（{state}、{percent}%完了）。終わるまでは一部の履歴しか数えないため、少し待ってからお試しください。',
+  },
+  'read_model.failed': {
+    en: 'These figures cannot be computed now: their read model stopped at an event it could not apply. An administrator can see it in /health and rebuild it.',
+    ja: 'この集計は現在計算できません。読み取りモデルが適用できないイベントで停止しています。管理者が /health で確認し、再構築できます。',
+  },
   'projection.unknown': { en: 'There is no projection named {name}.', ja: '{name} という集計（プロジェクション）はありません。' },
   'idempotency.key_reused': {
     en: 'This Idempotency-Key was used with a different request.',

@@ -59,6 +59,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
     logger.error(`${request.method} ${request.routeOptions?.url ?? 'unknown route'} failed: ${describe(error)}`, (error as Error)?.stack);
   }
   const language = pickLanguage(request.headers['accept-language']);
+  for (const [name, value] of Object.entries(apiError.headers)) void reply.header(name, value);
   void reply
     .status(apiError.status)
     .header('content-type', 'application/problem+json; charset=utf-8')

@@ -62,6 +62,12 @@ export class AnalyticsQueries {
     };
   }
 
+  /** The `$all` position the read model reflects (its checkpoint, committed with it); 0 before it first ran. */
+  position(): number {
+    const row = this.db.prepare("SELECT position FROM projection_checkpoints WHERE name = 'analytics'").get() as { position: number } | undefined;
+    return row?.position ?? 0;
+  }
+
   /** The rule set the read model was built with (undefined before the projection first ran). */
   ruleSet(): LadderRuleSet | undefined {
     const row = this.db.prepare('SELECT rules FROM analytics_rule_set WHERE singleton = 1').get() as { rules: string } | undefined;
