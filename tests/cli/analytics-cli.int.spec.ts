@@ -3,14 +3,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { generateHistory } from '@tsunagi/analytics';
+import { STAGES, generateHistory, monthsBetween } from '@tsunagi/analytics';
+import { AnalyticsQueries, openReadModelDatabase } from '@tsunagi/projections';
 import { SqliteEventStore } from '@tsunagi/event-store';
 import { seededRandom } from '@tsunagi/domain';
 
 /**
  * The operator's CLI as a real process (the compiled dist/apps/cli/src/main.js, as `npm run cli` runs it) on a
  * data directory holding a generated history: the analytics projection rebuilds through `projections rebuild`
- * with progress lines (output is not a terminal here), and `export indicators` writes the analysts' CSV.
+ * with progress lines (output is not a terminal here), and `export indicators` and `export funnel` write the
+ * analysts' CSVs.
  */
 const CLI = resolve(__dirname, '../../dist/apps/cli/src/main.js');
 const run = promisify(execFile);
@@ -47,6 +49,33 @@ describe('analytics through the CLI', () => {
     const counts = rows.filter((r) => !/share|rate|median|active_after|per_meeting/.test(r[5]));
     expect(counts.filter((r) => /^[12]$/.test(r[8]))).toEqual([]);
     expect(rows.some((r) => r[8] === 'suppressed')).toBe(true);
+  });
+
+  it('exports the ladder funnel month by month as CSV for Excel, equal to the read model\'s funnel with small counts suppressed', async () => {
+    const out = join(dataDir, 'funnel.csv');
+    await run('node', [CLI, 'export', 'funnel', '--ward', 'nakahara', '--from', '2025-04-01', '--to', '2026-03-31', '--as-of', '2026-03-31', '--out', out], { env: env() });
+    const bytes = readFileSync(out);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.toString('utf8').slice(1).split('\r\n');
+    expect(lines[0]).toBe('期間,区,基準日,ルールセット,区分,指標,指標名,内訳,値');
+    const rows = lines.slice(1, -1).map((line) => line.split(','));
+    const db = openReadModelDatabase(join(dataDir, 'read-models.sqlite'));
+    try {
+      const months = new AnalyticsQueries(db).funnel(monthsBetween(Date.parse('2025-04-01T00:00:00+09:00'), Date.parse('2026-03-31T00:00:00+09:00')), Date.parse('2026-04-01T00:00:00+09:00') - 1, 'nakahara');
+      expect(months).toHaveLength(12);
+      const expected = months.flatMap((m) =>
+        (['reached_by_month_end', 'at_stage_at_month_end'] as const).flatMap((metric) =>
+          STAGES.map(({ key }) => {
+            const n = (metric === 'reached_by_month_end' ? m.reached : m.atStage)[key];
+            return [m.month, 'nakahara', m.asOf, metric, key, n > 0 && n < 3 ? '秘匿' : String(n)];
+          }),
+        ),
+      );
+      expect(rows.map((r) => [r[0], r[1], r[2], r[5], r[7], r[8]])).toEqual(expected);
+      expect(months[11].reached.registered).toBeGreaterThan(0);
+    } finally {
+      db.close();
+    }
   });
 
   it('refuses an impossible period with a message, exit code 1', async () => {

@@ -132,6 +132,8 @@ describe('analytics through the API', () => {
       ['/api/analytics/indicators?ward=osaka', 400, 'validation.failed'],
       ['/api/analytics/indicators?format=xlsx', 400, 'validation.failed'],
       ['/api/analytics/indicators?groupBy=week', 400, 'validation.failed'],
+      ['/api/analytics/funnel?format=xlsx', 400, 'validation.failed'],
+      ['/api/analytics/funnel?groupBy=month', 400, 'validation.failed'],
       ['/api/analytics/indicators?personId=x', 400, 'validation.failed'],
       ['/api/analytics/indicators?from=2026-03-01&to=2026-02-01&asOf=2026-03-31', 422, 'analytics.period_invalid'],
       ['/api/analytics/indicators?to=2026-04-01&asOf=2026-03-31', 422, 'analytics.period_invalid'],
@@ -154,6 +156,20 @@ describe('analytics through the API', () => {
     const last = (res: request.Response) => res.body.months[res.body.months.length - 1].reached.registered;
     expect(last(after)).toBe(last(before) + 1);
   });
+  it('exports the funnel as CSV too: the JSON answer\'s counts, small ones suppressed', async () => {
+    const url = '/api/analytics/funnel?ward=saiwai&from=2025-04-01&to=2026-03-31&asOf=2026-04-30';
+    const json = (await get(url).expect(200)).body;
+    const res = await get(`${url}&format=csv`, analyst(), 'en').expect(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="tsunagi-funnel-saiwai-2026-04-30.csv"');
+    const rows = res.text.replace(/^\uFEFF/, '').split('\r\n').slice(1, -1).map((line) => line.split(','));
+    const reached = (month: string, stage: string) => rows.find((r) => r[0] === month && r[5] === 'reached_by_month_end' && r[7] === stage)![8];
+    expect(rows).toHaveLength(12 * 12);
+    for (const m of json.months as { month: string; reached: Record<string, number> }[]) {
+      for (const [stage, n] of Object.entries(m.reached)) expect(reached(m.month, stage)).toBe(n > 0 && n < 5 ? 'suppressed' : String(n));
+    }
+  });
+
   it('names the position of $all each answer counts up to', async () => {
     const storeHead = await api.store.headPosition();
     for (const url of ['/api/analytics/indicators?asOf=2026-03-31', '/api/analytics/funnel?asOf=2026-03-31']) {

@@ -2,12 +2,12 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { indicatorsCsvExport, resolvePeriod } from '@tsunagi/analytics';
+import { funnelCsvExport, indicatorsCsvExport, resolvePeriod } from '@tsunagi/analytics';
 import { ApiError, AppConfig, CommandRequest, Roles, pickLanguage } from '@tsunagi/platform';
 import { ReadPositionRequestDto } from '../common/page.request.dto';
 import { ProjectionsService } from '../projections/projections.service';
 import { AnalyticsFunnelQuery, AnalyticsIndicatorsQuery, AnalyticsLadderQuery } from './analytics.queries';
-import { AnalyticsFilterRequestDto, IndicatorsRequestDto } from './analytics.request.dto';
+import { AnalyticsFilterRequestDto, FunnelRequestDto, IndicatorsRequestDto } from './analytics.request.dto';
 
 const PROJECTION = 'analytics';
 
@@ -49,22 +49,34 @@ export class AnalyticsController {
       'months' in answer
         ? answer.months.map((m) => ({ period: m.month, asOf: m.asOf, indicators: m.indicators }))
         : [{ period: `${period.from}/${period.to}`, asOf: period.asOf, indicators: answer.indicators }];
-    const language = pickLanguage(request.headers['accept-language']);
-    const csv = indicatorsCsvExport(periods, { ward, ruleSet: answer.ruleSet.id, language, minCount: this.config.ANALYTICS_MIN_COUNT });
-    reply.header('content-type', 'text/csv; charset=utf-8');
-    reply.header('content-disposition', `attachment; filename="tsunagi-indicators-${ward ?? 'city'}-${period.asOf}.csv"`);
-    return csv;
+    const csv = indicatorsCsvExport(periods, this.exportContext(request, ward, answer.ruleSet.id));
+    return this.sendCsv(reply, csv, `tsunagi-indicators-${ward ?? 'city'}-${period.asOf}.csv`);
   }
 
   @Get('funnel')
   @Roles('analyst', 'admin', 'coordinator')
-  @ApiOperation({ summary: 'The ladder funnel month by month: people who had reached each stage, and at each stage, at each month end' })
-  async funnel(@Query() q: AnalyticsFilterRequestDto, @Req() request: CommandRequest) {
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOperation({ summary: 'The ladder funnel month by month: people who had reached each stage, and at each stage, at each month end; as CSV' })
+  async funnel(@Query() q: FunnelRequestDto, @Req() request: CommandRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const ward = this.wardFor(q, request);
     const period = resolvePeriod(q, Date.now());
     await this.projections.ensureReflects(PROJECTION, q.minPosition);
     await this.projections.ensureCaughtUp(PROJECTION);
-    return this.queryBus.execute(new AnalyticsFunnelQuery(period, ward));
+    const answer = await this.queryBus.execute(new AnalyticsFunnelQuery(period, ward));
+    if (q.format !== 'csv') return answer;
+    const csv = funnelCsvExport(answer.months, this.exportContext(request, ward, answer.ruleSet.id));
+    return this.sendCsv(reply, csv, `tsunagi-funnel-${ward ?? 'city'}-${period.asOf}.csv`);
+  }
+
+  /** Headers in the reader's language, counts below ANALYTICS_MIN_COUNT suppressed. */
+  private exportContext(request: CommandRequest, ward: string | undefined, ruleSet: string) {
+    return { ward, ruleSet, language: pickLanguage(request.headers['accept-language']), minCount: this.config.ANALYTICS_MIN_COUNT };
+  }
+
+  private sendCsv(reply: FastifyReply, csv: string, filename: string): string {
+    reply.header('content-type', 'text/csv; charset=utf-8');
+    reply.header('content-disposition', `attachment; filename="${filename}"`);
+    return csv;
   }
 
   /** `sdc` names the same filter as `ward` (one SDC per ward); a coordinator must name one of their wards. */

@@ -32,14 +32,16 @@ export class AnalyticsFilterRequestDto extends ReadPositionRequestDto {
   asOf?: string;
 }
 
-export class IndicatorsRequestDto extends AnalyticsFilterRequestDto {
-  @ApiPropertyOptional({ enum: ['month'], description: 'One answer per calendar month of the period' })
-  @IsOptional()
-  @IsIn(['month'])
-  groupBy?: 'month';
-
+export class FunnelRequestDto extends AnalyticsFilterRequestDto {
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json', description: 'csv: UTF-8 with BOM, CRLF, headers by Accept-Language, small counts suppressed' })
   @IsOptional()
   @IsIn(['json', 'csv'])
   format?: 'json' | 'csv';
+}
+
+export class IndicatorsRequestDto extends FunnelRequestDto {
+  @ApiPropertyOptional({ enum: ['month'], description: 'One answer per calendar month of the period' })
+  @IsOptional()
+  @IsIn(['month'])
+  groupBy?: 'month';
 }

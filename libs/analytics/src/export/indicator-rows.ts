@@ -1,4 +1,4 @@
-import type { Indicators } from '../indicators/indicators';
+import type { Indicators, StageCounts } from '../indicators/indicators';
 import { METRIC_LABELS } from './metric-labels';
 
 /**
@@ -66,6 +66,14 @@ export function indicatorRows(period: string, asOf: string, indicators: Indicato
   return rows;
 }
 
+/** The ladder funnel as rows: per month, people who had reached each stage by its end, and at each stage then. */
+export function funnelRows(months: readonly { month: string; asOf: string; reached: StageCounts; atStage: StageCounts }[]): IndicatorRow[] {
+  return months.flatMap(({ month, asOf, reached, atStage }) => [
+    ...Object.entries(reached).map(([stage, n]) => ({ period: month, asOf, section: 'funnel', metric: 'reached_by_month_end', breakdown: stage, value: n, basis: n })),
+    ...Object.entries(atStage).map(([stage, n]) => ({ period: month, asOf, section: 'funnel', metric: 'at_stage_at_month_end', breakdown: stage, value: n, basis: n })),
+  ]);
+}
+
 /** Hides values resting on fewer than `minCount` (but not on zero: "nobody" identifies no one). */
 export function suppressSmallCounts(rows: readonly IndicatorRow[], minCount: number): (IndicatorRow & { suppressed: boolean })[] {
   return rows.map((row) => {
@@ -100,11 +108,14 @@ export function indicatorsCsv(rows: readonly (IndicatorRow & { suppressed?: bool
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
+type ExportContext = { ward?: string; ruleSet: string; language: 'ja' | 'en'; minCount: number };
+
 /** The CSV export of indicators for one or more periods, with small counts suppressed. */
-export function indicatorsCsvExport(
-  periods: readonly { period: string; asOf: string; indicators: Indicators }[],
-  context: { ward?: string; ruleSet: string; language: 'ja' | 'en'; minCount: number },
-): string {
-  const rows = periods.flatMap(({ period, asOf, indicators }) => indicatorRows(period, asOf, indicators));
-  return indicatorsCsv(suppressSmallCounts(rows, context.minCount), context);
+export function indicatorsCsvExport(periods: readonly { period: string; asOf: string; indicators: Indicators }[], context: ExportContext): string {
+  return indicatorsCsv(suppressSmallCounts(periods.flatMap(({ period, asOf, indicators }) => indicatorRows(period, asOf, indicators)), context.minCount), context);
+}
+
+/** The CSV export of the ladder funnel, month by month, with small counts suppressed. */
+export function funnelCsvExport(months: Parameters<typeof funnelRows>[0], context: ExportContext): string {
+  return indicatorsCsv(suppressSmallCounts(funnelRows(months), context.minCount), context);
 }

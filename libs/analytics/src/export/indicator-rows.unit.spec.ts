@@ -1,6 +1,6 @@
 import { DEFAULT_LADDER_RULES } from '../ladder/ladder-rules';
 import { computeIndicators } from '../indicators/indicators';
-import { IndicatorRow, indicatorRows, indicatorsCsv, indicatorsCsvExport, suppressSmallCounts } from './indicator-rows';
+import { IndicatorRow, funnelCsvExport, funnelRows, indicatorRows, indicatorsCsv, indicatorsCsvExport, suppressSmallCounts } from './indicator-rows';
 import { METRIC_LABELS } from './metric-labels';
 import { resolvePeriod } from './period';
 
@@ -40,6 +40,20 @@ describe('indicator export', () => {
     expect(rows.filter((r) => r.metric === 'people_at_stage').map((r) => r.breakdown)).toEqual(['registered', 'participant', 'regular', 'bearer', 'planner', 'connector']);
     expect(rows.some((r) => r.metric === 'median_hours_to_answer' && r.value === null && r.basis === 0)).toBe(true);
     expect(indicatorsCsvExport([{ period: '2026-04', asOf: period.asOf, indicators }], { ruleSet: 'r1', language: 'en', minCount: 3 }).split('\r\n').length).toBe(rows.length + 2);
+  });
+
+  it('flattens the funnel into rows per month and stage, labelled, small counts suppressed in the CSV', () => {
+    const counts = (...n: number[]) => ({ registered: n[0], participant: n[1], regular: n[2], bearer: n[3], planner: n[4], connector: n[5] });
+    const months = [{ month: '2026-04', asOf: '2026-04-30', reached: counts(9, 5, 2, 0, 0, 0), atStage: counts(4, 3, 2, 0, 0, 0) }];
+    const rows = funnelRows(months);
+    expect(rows.map((r) => [r.period, r.asOf, r.metric, r.breakdown, r.value])).toEqual([
+      ...['registered', 'participant', 'regular', 'bearer', 'planner', 'connector'].map((stage, i) => ['2026-04', '2026-04-30', 'reached_by_month_end', stage, [9, 5, 2, 0, 0, 0][i]]),
+      ...['registered', 'participant', 'regular', 'bearer', 'planner', 'connector'].map((stage, i) => ['2026-04', '2026-04-30', 'at_stage_at_month_end', stage, [4, 3, 2, 0, 0, 0][i]]),
+    ]);
+    expect(rows.every((r) => METRIC_LABELS[r.metric]?.ja && METRIC_LABELS[r.metric]?.en)).toBe(true);
+    const csv = funnelCsvExport(months, { ward: 'tama', ruleSet: 'r1', language: 'en', minCount: 3 }).slice(1).split('\r\n');
+    expect(csv[2]).toBe('2026-04,tama,2026-04-30,r1,funnel,reached_by_month_end,people who had reached the stage by the month end (cumulative),participant,5');
+    expect(csv[3]).toBe('2026-04,tama,2026-04-30,r1,funnel,reached_by_month_end,people who had reached the stage by the month end (cumulative),regular,suppressed');
   });
 
   it('refuses periods that end after asOf, start after they end, or span more than ten years', () => {

@@ -3,6 +3,8 @@
  * scripts use, the `label` column is for people reading the sheet.
  */
 export const METRIC_LABELS: Record<string, { ja: string; en: string }> = {
+  reached_by_month_end: { ja: '月末までに段階へ到達した人数（累計）', en: 'people who had reached the stage by the month end (cumulative)' },
+  at_stage_at_month_end: { ja: '月末時点でその段階にいる人数', en: 'people at the stage at the month end' },
   people_at_stage: { ja: '各段階の人数（基準日時点）', en: 'people at each stage (on the as-of day)' },
   reached_in_period: { ja: '期間中に段階へ到達した人数', en: 'people who reached the stage in the period' },
   transition: { ja: '期間中の段階の移動（前>後）', en: 'moves between stages in the period (before>after)' },

@@ -32,6 +32,8 @@ import { factOf } from './analytics.rows';
 
 export interface FunnelMonth {
   month: string;
+  /** The day its counts are as of: the month's last, or `asOf` if earlier. */
+  asOf: string;
   /** People who had reached each stage by the month's end (or `asOf`, if earlier): a cumulative funnel. */
   reached: StageCounts;
   /** People whose highest stage then was this one. */
@@ -141,7 +143,7 @@ export class AnalyticsQueries {
         const within = ward === undefined ? this.funnelStatements.withinCity.get(s.stage, dayStartMs, at) : this.funnelStatements.withinWard.get(ward, s.stage, dayStartMs, at);
         reached[s.key] += within!.n;
       }
-      return { month, reached, atStage: atHighestStage(reached) };
+      return { month, asOf: tokyoDay(at), reached, atStage: atHighestStage(reached) };
     });
   }
 }
