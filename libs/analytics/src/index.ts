@@ -8,3 +8,4 @@ export * from './indicators/indicators';
 export * from './export/indicator-rows';
 export * from './generated/generated-history';
 export * from './export/period';
+export * from './ladder/person-ladders';

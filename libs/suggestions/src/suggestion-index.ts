@@ -1,3 +1,4 @@
+import { ANALYTICS_EVENT_TYPES, LadderRuleSet, PersonLadders, ruleSetInForce, tokyoDay } from '@tsunagi/analytics';
 import { SKILL_TAXONOMY, THEMES, canonicalSkill, normaliseSkills } from '@tsunagi/domain';
 import { DAY_KINDS, MATCH_STATUS_AFTER, OPPORTUNITY_EVENT_TYPES, PROFESSIONS, TIME_BANDS, type MatchStatus, type OpportunityDetails } from '@tsunagi/matching';
 import { ORGANISATION_EVENT_TYPES, PERSON_EVENT_TYPES } from '@tsunagi/participants';
@@ -17,18 +18,23 @@ import {
   wardProximity,
 } from './components';
 import { Explanation, ExplanationLanguage, explain } from './explanation';
-import { Stage, stageOf, stepUpValue } from './ladder';
+import { STAGE, Stage, stepUpValue } from './ladder';
 import { COMPONENT_COUNT, SuggestionPolicy, weightVector } from './policy';
 
 // scoreOf below spells out the eight components; a ninth must be added there too.
 if (COMPONENT_COUNT !== 8) throw new Error('scoreOf sums eight components');
 
-/** The events the index reads: people, organisations, opportunities and their matches (not hours), meeting check-ins. */
+/**
+ * The events the index reads: people, organisations, opportunities and their matches, and every event the analytics
+ * ladder reads (meetings, spin-offs, hours), for each person's stage.
+ */
 export const SUGGESTION_EVENT_TYPES: readonly string[] = [
-  ...PERSON_EVENT_TYPES,
-  ...ORGANISATION_EVENT_TYPES.filter((type) => !type.startsWith('Representative')),
-  ...OPPORTUNITY_EVENT_TYPES.filter((type) => !type.startsWith('Hours')),
-  'AttendeeCheckedIn',
+  ...new Set([
+    ...PERSON_EVENT_TYPES,
+    ...ORGANISATION_EVENT_TYPES.filter((type) => !type.startsWith('Representative')),
+    ...OPPORTUNITY_EVENT_TYPES.filter((type) => !type.startsWith('Hours')),
+    ...ANALYTICS_EVENT_TYPES,
+  ]),
 ];
 
 /** An event as the index needs it (a RecordedEvent has these fields). */
@@ -36,6 +42,9 @@ export interface IndexedEvent {
   type: string;
   data: unknown;
   position: number;
+  /** The event's id and store time: the ladder's facts keep them (absent in hand-made histories). */
+  id?: string;
+  recordedAt?: string;
 }
 
 const LANGUAGES = ['ja', 'en', 'zh', 'ko', 'vi', 'tl', 'pt', 'es', 'ne', 'other'] as const;
@@ -153,6 +162,12 @@ const languageKey = (languages: number) => (languages & 1) | (languages & ~1 ? 2
  */
 export class SuggestionIndex {
   appliedPosition = 0;
+  /** Each person's highest stage under the ladder rules, from the same facts as the analytics read model. */
+  private readonly ladders: PersonLadders;
+
+  constructor(rules: LadderRuleSet = ruleSetInForce(tokyoDay(Date.now()))) {
+    this.ladders = new PersonLadders(rules);
+  }
 
   // ---- people
   private readonly personSlots = new Map<string, number>();
@@ -161,7 +176,6 @@ export class SuggestionIndex {
   private personSkills: string[][] = [];
   private personThemes: string[][] = [];
   private personSkillSets: Set<string>[] = [];
-  private personOccasions: Map<string, number>[] = [];
   private personCols = new Columns();
   private pFlags = new Uint8Array(1024);
   private pWard = new Uint8Array(1024);
@@ -178,7 +192,6 @@ export class SuggestionIndex {
   private pLanguageKey = new Uint8Array(1024);
   private pProposals = new Uint16Array(1024);
   private pRoles = new Uint16Array(1024);
-  private pStarted = new Uint16Array(1024);
   private pAlumni = new Uint8Array(1024);
   private pStage = new Uint8Array(1024);
   private readonly skillPostings = new Map<string, Set<number>>();
@@ -246,11 +259,15 @@ export class SuggestionIndex {
   apply(event: IndexedEvent): void {
     if (event.position <= this.appliedPosition) return;
     this.applyData(event.type, event.data as Record<string, any>);
+    // Step-up reads stages up to bearer: planners and connectors are bearers too.
+    for (const personId of this.ladders.apply({ ...event, id: event.id ?? '' })) {
+      this.pStage[this.personSlot(personId)] = Math.min(STAGE.bearer, this.ladders.highestStage(personId));
+    }
     this.appliedPosition = event.position;
   }
 
   clear(): void {
-    Object.assign(this, new SuggestionIndex());
+    Object.assign(this, new SuggestionIndex(this.ladders.rules));
   }
 
   // ------------------------------------------------------------------------------------------ applying events
@@ -287,8 +304,6 @@ export class SuggestionIndex {
       case 'OpportunityReopened':
         this.oOpen[this.opportunitySlot(d.opportunityId)] = 1;
         return;
-      case 'AttendeeCheckedIn':
-        return this.addOccasion(this.personSlot(d.personId), `meeting:${d.meetingId}`, Date.parse(d.at));
       default: {
         const status = matchStatusAfter(type);
         if (status) this.changeMatch(d, status);
@@ -392,19 +407,6 @@ export class SuggestionIndex {
     }
   }
 
-  private addOccasion(slot: number, key: string, at: number): void {
-    const occasions = (this.personOccasions[slot] ??= new Map());
-    if (occasions.has(key) || !Number.isFinite(at)) return;
-    occasions.set(key, at);
-    this.refreshStage(slot);
-  }
-
-  private refreshStage(slot: number): void {
-    const occasions = [...(this.personOccasions[slot]?.values() ?? [])];
-    // Stages are reached, never lost.
-    this.pStage[slot] = Math.max(this.pStage[slot], stageOf({ occasions, rolesStarted: this.pStarted[slot] }));
-  }
-
   private changeMatch(d: Record<string, any>, status: MatchStatus): void {
     let match = this.matches.get(d.matchId);
     if (!match) {
@@ -422,12 +424,6 @@ export class SuggestionIndex {
       this.count(match, before, status);
     }
     if (match.candidateType !== 'person') return;
-    const at = Date.parse(d.at);
-    if (status === 'accepted') this.addOccasion(match.candidate, `match:${d.matchId}`, at);
-    if (status === 'started') {
-      this.pStarted[match.candidate]++;
-      this.refreshStage(match.candidate);
-    }
     if (status === 'completed' && this.oKind[match.opportunity] === KIND.pro_bono_project) this.pAlumni[match.candidate] = 1;
   }
 
@@ -454,7 +450,6 @@ export class SuggestionIndex {
     this.personSkills.push([]);
     this.personThemes.push([]);
     this.personSkillSets.push(new Set());
-    this.personOccasions.push(new Map());
     this.offeredProfessions.push([]);
     this.personMatchedOpportunities.push(new Set());
     this.pWard[slot] = NO_WARD;
@@ -477,7 +472,6 @@ export class SuggestionIndex {
     this.pProfessions = c.grow(this.pProfessions, u16);
     this.pProposals = c.grow(this.pProposals, u16);
     this.pRoles = c.grow(this.pRoles, u16);
-    this.pStarted = c.grow(this.pStarted, u16);
     this.pAlumni = c.grow(this.pAlumni, u8);
     this.pStage = c.grow(this.pStage, u8);
     this.pSkillMask = c.grow(this.pSkillMask, (n) => new Uint32Array(n));

@@ -1,3 +1,4 @@
+import { DEFAULT_LADDER_RULES, PersonLadders, generateHistory } from '@tsunagi/analytics';
 import { WARDS, seededRandom } from '@tsunagi/domain';
 import { COMPONENTS, SUGGESTION_POLICIES, policyById } from './policy';
 import { GeneratedEvent, generateWorld, generatedId, personProfile } from './generated-world';
@@ -226,5 +227,19 @@ describe('suggestion index: ranking properties (seeded, reproducible)', () => {
     feed(index, [match(2, 'MatchEndedEarly', roles[2]), role(generatedId('o', 5))]);
     const alumnus = index.peopleFor(generatedId('o', 5), { all: true }, request()).find((r) => r.item.personId === person)!;
     expect(alumnus.explanation.components.find((c) => c.component === 'stepUp')!.value).toBe(1);
+  });
+
+  it('ranks step-up by the analytics ladder: each person\'s stage is the one the indicators count (bearer and above as bearer)', () => {
+    const history = generateHistory({ people: 150, organisations: 10, events: 3000, startMs: Date.parse('2025-04-01T00:00:00+09:00'), days: 365 }, seededRandom(21));
+    const index = new SuggestionIndex(DEFAULT_LADDER_RULES);
+    const ladders = new PersonLadders(DEFAULT_LADDER_RULES);
+    history.forEach((event, i) => {
+      index.apply({ ...event, position: i + 1 });
+      ladders.apply({ ...event, position: i + 1 });
+    });
+    const people = [...new Set(history.filter((e) => e.type === 'PersonRegistered').map((e) => (e.data as unknown as { personId: string }).personId))];
+    const stages = people.map((personId) => index.loadOf(personId)?.stage);
+    expect(stages).toEqual(people.map((personId) => Math.min(3, ladders.highestStage(personId))));
+    expect(new Set(stages)).toEqual(new Set([0, 1, 2, 3]));
   });
 });
