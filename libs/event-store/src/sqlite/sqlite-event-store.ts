@@ -68,7 +68,9 @@ export class SqliteEventStore implements EventStore {
     streamForwards: Database.Statement<[string, number, number], EventRow>;
     streamBackwards: Database.Statement<[string, number, number], EventRow>;
   };
-  private readonly appendTransaction: (streamId: string, events: readonly NewEvent[], expected: ExpectedRevision) => AppendResult;
+  /** Appends waiting for the next group commit (see `append`). */
+  private pendingAppends: PendingAppend[] = [];
+  private readonly commitGroup: (group: readonly PendingAppend[]) => (AppendResult | Error)[];
 
   constructor(options: SqliteEventStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -91,9 +93,20 @@ export class SqliteEventStore implements EventStore {
       streamForwards: this.db.prepare(`SELECT ${ROW_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`),
       streamBackwards: this.db.prepare(`SELECT ${ROW_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
     };
-    const tx = this.db.transaction(this.appendInTransaction.bind(this));
-    // IMMEDIATE takes the write lock before reading the stream head, so two processes never decide on the same head.
-    this.appendTransaction = (streamId, events, expected) => tx.immediate(streamId, events, expected);
+    // Inside the group's transaction each append is a savepoint: a refused one (wrong revision, duplicate id) is
+    // rolled back alone and the others commit.
+    const one = this.db.transaction(this.appendInTransaction.bind(this));
+    const group = this.db.transaction((appends: readonly PendingAppend[]) =>
+      appends.map(({ streamId, events, expected }) => {
+        try {
+          return one(streamId, events, expected);
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    );
+    // IMMEDIATE takes the write lock before reading the stream heads, so two processes never decide on the same head.
+    this.commitGroup = (appends) => group.immediate(appends);
   }
 
   private migrate(): void {
@@ -105,12 +118,39 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma(`user_version = ${SQLITE_EVENT_STORE_SCHEMA_VERSION}`);
   }
 
+  /**
+   * Group commit: appends made in the same turn of the event loop (concurrent commands) wait for its end and
+   * commit in one transaction, so they share one write of the WAL and, with durability `full`, one fsync. Each is
+   * still checked and refused on its own, in the order made; the promise resolves once its group is durable.
+   */
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     this.assertOpen();
     validateNewEvents(streamId, events);
-    const result = this.appendTransaction(streamId, events, options.expectedRevision ?? 'any');
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.pendingAppends.push({ streamId, events, expected: options.expectedRevision ?? 'any', resolve, reject });
+      if (this.pendingAppends.length === 1) setImmediate(() => this.commitPendingAppends());
+    });
+  }
+
+  private commitPendingAppends(): void {
+    const group = this.pendingAppends;
+    this.pendingAppends = [];
+    if (group.length === 0) return;
+    let outcomes: (AppendResult | Error)[];
+    try {
+      if (this.closed) throw new Error('The event store is closed');
+      outcomes = this.commitGroup(group);
+    } catch (error) {
+      // Nothing of the group was committed (the lock, the disk, the commit itself failed).
+      for (const append of group) append.reject(error);
+      return;
+    }
+    group.forEach((append, i) => {
+      const outcome = outcomes[i];
+      if (outcome instanceof Error) append.reject(outcome);
+      else append.resolve(outcome);
+    });
     this.notifyAppended();
-    return result;
   }
 
   private appendInTransaction(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult {
@@ -262,6 +302,7 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    this.commitPendingAppends(); // appends already made are kept, not dropped
     this.closed = true;
     this.notifyAppended();
     this.db.close();
@@ -289,6 +330,14 @@ export class SqliteEventStore implements EventStore {
     };
     return this.upcasters.isEmpty ? event : this.upcasters.upcast(event);
   }
+}
+
+interface PendingAppend {
+  streamId: string;
+  events: readonly NewEvent[];
+  expected: ExpectedRevision;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
 }
 
 function quote(value: string): string {
