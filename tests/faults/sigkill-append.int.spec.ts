@@ -364,6 +364,8 @@ describe('SIGKILL while appending (real processes, one SQLite file)', () => {
         runners.push(runner);
         await runner.start();
         await expect(runner.waitForPosition('stream-catalogue', head, 20_000)).resolves.toBe(true);
+        // A checkpoint already at the head reflects it at once; live comes with the subscription's first batch.
+        await expect(runner.waitForLive('stream-catalogue', 20_000)).resolves.toBe(true);
         const [status] = await runner.status();
         expect(status).toMatchObject({ state: 'live', position: head, lag: 0 });
         expect(db.prepare('SELECT * FROM stream_catalogue ORDER BY stream_id').all()).toEqual(expected);

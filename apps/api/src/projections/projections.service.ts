@@ -60,7 +60,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     let status = await stateOf();
     if (!status || status.state === 'live') return;
     // A model that is catching up (a start, a short rebuild) gets up to READ_WAIT_MAX_MS to reach the head.
-    if (status.state !== 'failed' && (await this.runner.waitForPosition(projection, status.headPosition, this.config.READ_WAIT_MAX_MS))) status = await stateOf();
+    if (status.state !== 'failed' && (await this.runner.waitForLive(projection, this.config.READ_WAIT_MAX_MS))) status = await stateOf();
     if (!status || status.state === 'live') return;
     const where = { projection, state: status.state, position: status.position, headPosition: status.headPosition };
     if (status.state === 'failed') throw new ApiError(503, 'read_model.failed', { projection }, where, { 'retry-after': '60' });

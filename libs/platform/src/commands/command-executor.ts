@@ -39,6 +39,16 @@ export interface ExecuteOptions<State, Command> {
 
 const IDEMPOTENT_EVENT_NAMESPACE = '6f1c1a55-5b0e-4f7e-9a53-2b8b1c0f5a11';
 
+/** A stream's state folded up to its event at `revision` (-1: none yet), by `decider`. */
+interface FoldedStream {
+  decider: unknown;
+  state: unknown;
+  revision: number;
+  position: number;
+}
+/** Streams whose folded state is kept: the busiest opportunities, meetings and people of a city, in a few MB. */
+const FOLDED_STREAMS_KEPT = 10_000;
+
 /**
  * The write path of every command: read the stream, fold it, authorise, decide, and append with the
  * revision it read. A concurrent append makes the store refuse; the executor then reloads and decides
@@ -46,6 +56,14 @@ const IDEMPOTENT_EVENT_NAMESPACE = '6f1c1a55-5b0e-4f7e-9a53-2b8b1c0f5a11';
  */
 @Injectable()
 export class CommandExecutor {
+  /**
+   * Recently used streams' folded states (least recently used first), so a command reads and folds only the events
+   * appended since (by anyone: other processes too). Deciders' `evolve` returns new states and never changes the
+   * one it is given, so a kept state is never altered by folding onto it. Without this, a command on an opportunity
+   * with many matches re-read and re-folded its whole stream each time.
+   */
+  private readonly folded = new Map<string, FoldedStream>();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -64,28 +82,54 @@ export class CommandExecutor {
   ): Promise<CommandResult<State>> {
     const maxAttempts = options.maxAttempts ?? 10;
     for (let attempt = 1; ; attempt++) {
-      const { state, recorded } = await this.load(decider, streamId);
-      const replay = this.earlierAttempt(recorded, context);
-      if (replay) return replay(decider);
+      let current: FoldedStream & { state: State };
+      if (context.idempotencyScope) {
+        // A retried request must find its earlier attempt's events by id: this reads the whole stream.
+        const { state, recorded } = await this.load(decider, streamId);
+        const replay = this.earlierAttempt(recorded, context);
+        if (replay) return replay(decider);
+        const last = recorded.at(-1);
+        current = { decider, state, revision: last?.revision ?? -1, position: last?.position ?? 0 };
+      } else {
+        current = await this.loadLatest(decider, streamId);
+      }
+      const { state } = current;
       const at = this.clock.now().toISOString();
       const command = options.command(at, state);
       options.authorize?.(command, state);
       await options.verify?.(command, state);
       const events = decider.decide(command, state);
-      const last = recorded.at(-1);
-      if (events.length === 0) {
-        return { position: last?.position ?? 0, revision: last?.revision ?? -1, events, state, replayed: false };
-      }
+      if (events.length === 0) return { position: current.position, revision: current.revision, events, state, replayed: false };
       try {
         const result = await this.store.append(streamId, events.map((event, index) => this.toNewEvent(event, index, at, context)), {
-          expectedRevision: last ? last.revision : 'no_stream',
+          expectedRevision: current.revision >= 0 ? current.revision : 'no_stream',
         });
         const after = events.reduce((s, e) => decider.evolve(s, e), state);
+        if (!context.idempotencyScope) this.keep(streamId, { decider, state: after, revision: result.nextExpectedRevision, position: result.position });
         return { position: result.position, revision: result.nextExpectedRevision, events, state: after, replayed: false };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError) || attempt >= maxAttempts) throw error;
       }
     }
+  }
+
+  /** The stream's latest state: the kept one (if `decider` folded it) and the events appended after it. */
+  private async loadLatest<State, Event extends DomainEvent>(decider: Decider<State, unknown, Event>, streamId: string): Promise<FoldedStream & { state: State }> {
+    const kept = this.folded.get(streamId);
+    const known = kept?.decider === decider ? kept : undefined;
+    const newer = await this.store.readStream(streamId, known ? { fromRevision: known.revision + 1 } : {});
+    let state = known ? (known.state as State) : decider.initialState();
+    for (const event of newer) state = decider.evolve(state, event as unknown as Event);
+    const last = newer.at(-1);
+    const latest = { decider, state, revision: last?.revision ?? known?.revision ?? -1, position: last?.position ?? known?.position ?? 0 };
+    this.keep(streamId, latest);
+    return latest;
+  }
+
+  private keep(streamId: string, folded: FoldedStream): void {
+    this.folded.delete(streamId); // re-inserted last: the map's order is the order of use
+    this.folded.set(streamId, folded);
+    if (this.folded.size > FOLDED_STREAMS_KEPT) this.folded.delete(this.folded.keys().next().value!);
   }
 
   /**

@@ -185,4 +185,23 @@ describe('ProjectionRunner', () => {
     await expect(r.waitForPosition('stream-catalogue', position, 2_000)).resolves.toBe(true);
     await expect(r.waitForPosition('stream-catalogue', position + 1_000, 50)).resolves.toBe(false);
   });
+
+  it('says live only once the subscription has caught up, even when the checkpoint was at the head already', async () => {
+    const db = readModels();
+    const first = runner(db, [new StreamCatalogueProjection()]);
+    await first.start();
+    const { position } = await store.append('done', events(3));
+    await expect(first.waitForLive('stream-catalogue', 2_000)).resolves.toBe(true);
+    await expect(first.waitForPosition('stream-catalogue', position, 2_000)).resolves.toBe(true);
+    await first.stop();
+
+    const restarted = runner(db, [new StreamCatalogueProjection()]);
+    await restarted.start();
+    // The checkpoint reflects the head at once; whether it is live yet depends on the first batch.
+    await expect(restarted.waitForPosition('stream-catalogue', position, 0)).resolves.toBe(true);
+    await expect(restarted.waitForLive('stream-catalogue', 2_000)).resolves.toBe(true);
+    expect((await restarted.status())[0]).toMatchObject({ state: 'live', position });
+    await restarted.stop();
+    await expect(restarted.waitForLive('stream-catalogue', 50)).resolves.toBe(false); // stopped: never live again by itself
+  });
 });

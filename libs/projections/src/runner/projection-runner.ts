@@ -251,13 +251,25 @@ export class ProjectionRunner {
   }
 
   /** Waits until the projection reflects at least `position`; false when `timeoutMs` passes first or it failed. */
-  async waitForPosition(name: string, position: number, timeoutMs: number): Promise<boolean> {
+  waitForPosition(name: string, position: number, timeoutMs: number): Promise<boolean> {
+    return this.waitUntil(name, (entry) => entry.position >= position, timeoutMs);
+  }
+
+  /**
+   * Waits until the projection has caught up with the head since it started or was rebuilt (`live`); a checkpoint
+   * already at the head is not enough, the subscription must have said so. False on timeout or failure.
+   */
+  waitForLive(name: string, timeoutMs: number): Promise<boolean> {
+    return this.waitUntil(name, (entry) => entry.state === 'live', timeoutMs);
+  }
+
+  private async waitUntil(name: string, reached: (entry: Running) => boolean, timeoutMs: number): Promise<boolean> {
     const entry = this.entry(name);
-    if (entry.position >= position) return true;
+    if (reached(entry)) return true;
     return new Promise((resolve) => {
       const onAdvance = (advanced: string) => {
         if (advanced !== name) return;
-        if (entry.position >= position) finish(true);
+        if (reached(entry)) finish(true);
         else if (entry.state === 'failed') finish(false);
       };
       const timer = setTimeout(() => finish(false), timeoutMs);
