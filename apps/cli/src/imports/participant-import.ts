@@ -24,10 +24,10 @@ export type RowOutcome =
   | { line: number; outcome: 'rejected'; reason: string; id?: string };
 
 const IMPORT_NAMESPACE = '9a4c2e71-3b5d-4f8a-a6e0-1c7d9b2f4e58';
-const IMPORTER: Principal = { subject: 'import', role: 'admin', wards: [], organisationIds: [] };
+export const IMPORTER: Principal = { subject: 'import', role: 'admin', wards: [], organisationIds: [] };
 
-const WARD_WORDS = new Map<string, Ward>(WARDS.flatMap((w) => [[w, w], [WARD_NAMES[w].ja, w], [WARD_NAMES[w].ja.replace(/区$/, ''), w], [WARD_NAMES[w].en.toLowerCase(), w]] as [string, Ward][]));
-const THEME_WORDS = new Map<string, Theme>([
+export const WARD_WORDS = new Map<string, Ward>(WARDS.flatMap((w) => [[w, w], [WARD_NAMES[w].ja, w], [WARD_NAMES[w].ja.replace(/区$/, ''), w], [WARD_NAMES[w].en.toLowerCase(), w]] as [string, Ward][]));
+export const THEME_WORDS = new Map<string, Theme>([
   ...THEMES.map((t) => [t, t] as [string, Theme]),
   ...(
     [
@@ -48,29 +48,31 @@ const ORGANISATION_TYPE_WORDS = new Map<string, OrganisationType>([
   ),
 ]);
 
-function word<T>(words: Map<string, T>, value: string | undefined, what: string): T {
+export function word<T>(words: Map<string, T>, value: string | undefined, what: string): T {
   const found = words.get(normaliseTag(value ?? ''));
   if (found === undefined) throw new RowRejected(value?.trim() ? `unknown ${what}` : `${what} is missing`);
   return found;
 }
-const words = <T>(map: Map<string, T>, value: string | undefined, what: string) => [...new Set(listCell(value).map((v) => word(map, v, what)))];
+export const words = <T>(map: Map<string, T>, value: string | undefined, what: string) => [...new Set(listCell(value).map((v) => word(map, v, what)))];
 
 /**
  * What an import of one kind needs: how a row becomes a profile, what makes two records the same (normalised
  * name + ward, confirmed by the contact address), and how new facts from a duplicate are merged.
  */
-interface ImportKind<Profile, Command> {
+export interface ImportKind<Profile, Command, Context = void> {
   streamPrefix: string;
   decider: Decider<{ profile?: Profile; status: string }, Command, DomainEvent>;
   streamId(id: string): string;
-  toProfile(cells: Record<string, string>): Profile;
+  /** What rows are read against, loaded once per import (for opportunities: the organisations by name). */
+  load?(store: EventStore): Promise<Context>;
+  toProfile(cells: Record<string, string>, context: Context): Profile;
   identity(profile: Profile): { key: string; contact: string };
   register(id: string, profile: Profile, at: string): Command;
   /** The lists a duplicate may add to (themes, skills…): an update carrying their union, or nothing new. */
   merge(id: string, existing: Profile, incoming: Profile, at: string): { command: Command; added: string[] } | undefined;
 }
 
-const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
+export const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
 const normalisedEmail = (email: string) => normaliseTag(email);
 
 export const ORGANISATION_IMPORT: ImportKind<OrganisationProfile, OrganisationCommand> = {
@@ -132,21 +134,22 @@ export const PERSON_IMPORT: ImportKind<PersonProfile, PersonCommand> = {
  * refused for a person to decide. New records get ids derived from their identity, so a re-run (or a run after
  * a crash) finds them instead of writing them twice.
  */
-export async function importRows<Profile, Command>(
+export async function importRows<Profile, Command, Context>(
   store: EventStore,
   executor: CommandExecutor,
-  kind: ImportKind<Profile, Command>,
+  kind: ImportKind<Profile, Command, Context>,
   rows: CsvRow[],
   options: { dryRun?: boolean; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<RowOutcome[]> {
   const known = await knownRecords(store, kind);
+  const context = (await kind.load?.(store)) as Context;
   const outcomes: RowOutcome[] = [];
-  const context = (line: number) => ({ principal: IMPORTER, correlationId: `import-${kind.streamPrefix}`, causationId: `line-${line}` });
+  const commandContext = (line: number) => ({ principal: IMPORTER, correlationId: `import-${kind.streamPrefix}`, causationId: `line-${line}` });
   for (const [index, { line, cells }] of rows.entries()) {
     options.onProgress?.(index, rows.length);
     let profile: Profile;
     try {
-      profile = kind.toProfile(cells);
+      profile = kind.toProfile(cells, context);
     } catch (error) {
       if (!(error instanceof RowRejected)) throw error;
       outcomes.push({ line, outcome: 'rejected', reason: error.message });
@@ -165,7 +168,7 @@ export async function importRows<Profile, Command>(
           outcomes.push({ line, outcome: 'unchanged', id: existing.id });
           continue;
         }
-        if (!options.dryRun) await executor.execute(kind.decider, kind.streamId(existing.id), context(line), { command: (at) => kind.merge(existing.id, existing.profile, profile, at)!.command });
+        if (!options.dryRun) await executor.execute(kind.decider, kind.streamId(existing.id), commandContext(line), { command: (at) => kind.merge(existing.id, existing.profile, profile, at)!.command });
         existing.profile = { ...existing.profile, ...(merge.command as { changes: Partial<Profile> }).changes };
         outcomes.push({ line, outcome: 'merged', id: existing.id, added: merge.added });
         continue;
@@ -173,8 +176,8 @@ export async function importRows<Profile, Command>(
       const id = uuidv5(`${kind.streamPrefix}${key}|${contact}`, IMPORT_NAMESPACE);
       // The decider validates (and normalises) the profile; a dry run asks it without writing.
       if (options.dryRun) kind.decider.decide(kind.register(id, profile, new Date().toISOString()), kind.decider.initialState());
-      else await executor.execute(kind.decider, kind.streamId(id), context(line), { command: (at) => kind.register(id, profile, at) });
-      known.set(key, { id, contact, profile });
+      else await executor.execute(kind.decider, kind.streamId(id), commandContext(line), { command: (at) => kind.register(id, profile, at) });
+      known.set(key, { id, contact, profile, status: 'new' });
       outcomes.push({ line, outcome: 'created', id });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
@@ -186,17 +189,17 @@ export async function importRows<Profile, Command>(
 }
 
 /** Every stored record of this kind by identity (deactivated ones too: re-importing them must not duplicate). */
-async function knownRecords<Profile, Command>(store: EventStore, kind: ImportKind<Profile, Command>) {
+export async function knownRecords<Profile, Command, Context>(store: EventStore, kind: ImportKind<Profile, Command, Context>) {
   const streams = new Map<string, DomainEvent[]>();
   for (const event of await store.readAll({ filter: { streamPrefixes: [kind.streamPrefix] } })) {
     streams.set(event.streamId, [...(streams.get(event.streamId) ?? []), event as DomainEvent]);
   }
-  const known = new Map<string, { id: string; contact: string; profile: Profile }>();
+  const known = new Map<string, { id: string; contact: string; profile: Profile; status: string }>();
   for (const [streamId, events] of streams) {
     const state = fold(kind.decider, events);
     if (!state.profile) continue;
     const { key, contact } = kind.identity(state.profile);
-    known.set(key, { id: streamId.slice(kind.streamPrefix.length), contact, profile: state.profile });
+    known.set(key, { id: streamId.slice(kind.streamPrefix.length), contact, profile: state.profile, status: state.status });
   }
   return known;
 }
