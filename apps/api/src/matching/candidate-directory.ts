@@ -23,7 +23,7 @@ export class CandidateDirectory {
 
   /** A person the principal may see (anyone else answers as if the person did not exist) and who is active: their profile. */
   async requireActivePerson(personId: string, principal: Principal): Promise<PersonProfile> {
-    const { state } = await this.executor.load(personDecider, personStreamId(personId));
+    const state = await this.executor.latestState(personDecider, personStreamId(personId));
     if (state.status === 'none' || !maySeePerson(principal, { personId, ward: state.profile!.ward, consents: state.profile!.consents })) {
       throw new DomainError('person.not_found', 'not_found');
     }
@@ -32,7 +32,7 @@ export class CandidateDirectory {
   }
 
   async requireActiveOrganisation(organisationId: string): Promise<void> {
-    const { state } = await this.executor.load(organisationDecider, organisationStreamId(organisationId));
+    const state = await this.executor.latestState(organisationDecider, organisationStreamId(organisationId));
     if (state.status === 'none') throw new DomainError('organisation.not_found', 'not_found');
     if (state.status !== 'active') throw new DomainError('organisation.deactivated', 'conflict');
   }

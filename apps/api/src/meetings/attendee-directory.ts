@@ -13,7 +13,7 @@ export class AttendeeDirectory {
   constructor(private readonly executor: CommandExecutor) {}
 
   async requirePerson(personId: string): Promise<void> {
-    const { state } = await this.executor.load(personDecider, personStreamId(personId));
+    const state = await this.executor.latestState(personDecider, personStreamId(personId));
     if (state.status === 'none') throw new DomainError('person.not_found', 'not_found');
     if (state.status === 'deactivated') throw new DomainError('person.deactivated', 'conflict');
   }

@@ -29,7 +29,7 @@ export class SpinOffDirectory {
 
   async requirePeople(personIds: readonly string[]): Promise<void> {
     for (const personId of personIds) {
-      const { state } = await this.executor.load(personDecider, personStreamId(personId));
+      const state = await this.executor.latestState(personDecider, personStreamId(personId));
       if (state.status === 'none') throw new DomainError('person.not_found', 'not_found', { personId });
       if (state.status === 'deactivated') throw new DomainError('person.deactivated', 'conflict', { personId });
     }

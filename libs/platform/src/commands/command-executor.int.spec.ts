@@ -44,6 +44,7 @@ describe('CommandExecutor over a real SQLite store (folded states kept between c
     const add = (executor: CommandExecutor, k: number, by: string) => executor.execute(jar, 'jar-1', context(), { command: () => ({ k, by }) });
     await expect(add(a, 4, 'a')).resolves.toMatchObject({ revision: 0, state: { n: 4 } });
     await expect(add(b, 5, 'b')).resolves.toMatchObject({ revision: 1, state: { n: 9 } });
+    await expect(a.latestState(jar, 'jar-1')).resolves.toEqual({ n: 9, log: ['a+4', 'b+5'] }); // a check on another aggregate reads it too
     await expect(add(a, 2, 'a')).rejects.toMatchObject({ code: 'jar.full' });
     await expect(add(a, 1, 'a')).resolves.toMatchObject({ revision: 2, state: { n: 10, log: ['a+4', 'b+5', 'a+1'] } });
     await other.close();

@@ -69,6 +69,14 @@ export class CommandExecutor {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /**
+   * A stream's latest state, from the kept one and the events after it: for checks on other aggregates (is the
+   * person active?). The state is shared with later commands: read it, never change it.
+   */
+  async latestState<State, Event extends DomainEvent>(decider: Decider<State, unknown, Event>, streamId: string): Promise<Readonly<State>> {
+    return (await this.loadLatest(decider, streamId)).state;
+  }
+
   async load<State, Event extends DomainEvent>(decider: Decider<State, unknown, Event>, streamId: string) {
     const recorded = await this.store.readStream(streamId);
     return { state: fold(decider, recorded as unknown as Event[]), recorded };
