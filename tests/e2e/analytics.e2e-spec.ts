@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { DEFAULT_LADDER_RULES, computeIndicators, factsOfHistory, generateHistory } from '@tsunagi/analytics';
+import { DEFAULT_LADDER_RULES, computeIndicators, factsOfHistory, generateHistory, stageHistory } from '@tsunagi/analytics';
 import { seededRandom } from '@tsunagi/domain';
 import { TestApi, startTestApi } from '../support/test-api';
 import { personBody } from '../support/fixtures';
@@ -210,5 +210,47 @@ describe('analytics through the API', () => {
     await runner.rebuild('analytics');
     const answer = await get('/api/analytics/indicators?asOf=2026-03-31').expect(200);
     expect(answer.body.position).toBeGreaterThanOrEqual(registered.body.position);
+  });
+});
+
+/** A person's own ladder through the API: people need UUIDs there, so the generated city's person ids are mapped to some. */
+describe('a person\'s ladder through the API', () => {
+  let api: TestApi;
+  const START = Date.parse('2025-04-01T00:00:00+09:00');
+  const uuidOf = (n: string) => `00000000-0000-4000-8000-${n.padStart(12, '0')}`;
+  const history = generateHistory({ people: 60, organisations: 6, events: 1500, startMs: START, days: 365 }, seededRandom(12)).map((e) => ({
+    ...e,
+    streamId: e.streamId.replace(/person-(\d+)$/, (_, n: string) => uuidOf(n)),
+    data: JSON.parse(JSON.stringify(e.data).replace(/"person-(\d+)"/g, (_, n: string) => `"${uuidOf(n)}"`)),
+  }));
+  let head = 0;
+  const get = (url: string, token: string) => request(api.app.getHttpServer()).get(`${url}?minPosition=${head}`).set('Authorization', token);
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    for (const e of history) head = (await api.store.append(e.streamId, [{ id: e.id, type: e.type, data: e.data }])).position;
+  });
+  afterAll(() => api?.close());
+
+  it('shows a person their own way up the ladder, as the stage history derives it from their facts, and never to analysts', async () => {
+    const facts = factsOfHistory((await api.store.readAll()).filter((e) => !e.streamId.startsWith('$')));
+    const histories = new Map<string, typeof facts>();
+    for (const fact of facts) if (fact.personId) histories.set(fact.personId, [...(histories.get(fact.personId) ?? []), fact]);
+    const [personId, expected] = [...histories]
+      .map(([id, own]) => [id, stageHistory(own, DEFAULT_LADDER_RULES)] as const)
+      .reduce((best, next) => (next[1].length > best[1].length ? next : best));
+    expect(expected.length).toBeGreaterThanOrEqual(4); // someone who went far: registered, participant, regular, bearer at least
+
+    const admin = api.bearer({ role: 'admin', subject: 'a' });
+    const res = await get(`/api/people/${personId}/ladder`, admin).expect(200);
+    expect(res.body).toMatchObject({ personId, ruleSet: { id: DEFAULT_LADDER_RULES.id }, highest: { stage: expected.at(-1)!.stage } });
+    expect(res.body.stages.map((s: { stage: number; reachedAt: string; via: string; eventId: string }) => [s.stage, s.reachedAt, s.via, s.eventId])).toEqual(
+      expected.map((s) => [s.stage, new Date(s.atMs).toISOString(), s.via, s.eventId]),
+    );
+    expect(res.body.stages[0]).toMatchObject({ key: 'registered', ja: '登録' });
+    await get(`/api/people/${personId}/ladder`, api.bearer({ role: 'volunteer', personId })).expect(200);
+    expect((await get(`/api/people/${personId}/ladder`, api.bearer({ role: 'analyst', subject: 'x' })).expect(403)).body.code).toBe('auth.forbidden');
+    expect((await get(`/api/people/${personId}/ladder`, api.bearer({ role: 'volunteer', personId: uuidOf('999999') })).expect(404)).body.code).toBe('person.not_found');
+    await get(`/api/people/${uuidOf('999998')}/ladder`, admin).expect(404);
   });
 });

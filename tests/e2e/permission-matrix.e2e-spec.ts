@@ -87,6 +87,8 @@ const MATRIX: Record<string, string> = {
   // A person's spin-offs (object = the side's person): the same rule as their meetings and profile: themself, admins,
   // coordinators who may see the person.
   'GET /api/people/{personId}/spinoffs': /*             */ '  A   A   | F   F   | A   A    | H   A   | F   F   | F   F   | A   H   | H   A   | U   U',
+  // A person's own ladder (their stage history): the same rule; analysts read counts only, never a person.
+  'GET /api/people/{personId}/ladder': /*               */ '  A   A   | F   F   | A   A    | H   A   | F   F   | F   F   | A   H   | H   A   | U   U',
   // Analytics: counts only, never a person. Analysts and admins read the city; a coordinator reads the wards they
   // coordinate (object = the side's ward); the ladder's rules are the same for everyone who reads indicators.
   'GET /api/analytics/ladder': /*                       */ '  A   A   | A   A   | A   A    | A   A   | F   F   | F   F   | F   F   | F   F   | U   U',
@@ -727,6 +729,7 @@ describe('permission matrix: every route × every principal × own/other object 
         (item) => (item.spinOff as { spinOffId: string }).spinOffId === world.spinoffs[side],
         () => '',
       ),
+    'GET /api/people/{personId}/ladder': async ({ side }) => ({ method: 'GET', url: `/api/people/${world.people.base[side]}/ladder?${read()}` }),
     'GET /api/analytics/ladder': async () => ({ method: 'GET', url: `/api/analytics/ladder?${read()}` }),
     'GET /api/analytics/indicators': async ({ side }) => ({ method: 'GET', url: `/api/analytics/indicators?ward=${ward(side)}&${read()}` }),
     'GET /api/analytics/funnel': async ({ side }) => ({ method: 'GET', url: `/api/analytics/funnel?ward=${ward(side)}&${read()}` }),

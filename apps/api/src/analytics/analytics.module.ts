@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AnalyticsController } from './analytics.controller';
-import { AnalyticsFunnelHandler, AnalyticsIndicatorsHandler, AnalyticsLadderHandler } from './analytics.queries';
+import { AnalyticsFunnelHandler, AnalyticsIndicatorsHandler, AnalyticsLadderHandler, PersonLadderHandler } from './analytics.queries';
+import { PersonLadderController } from './person-ladder.controller';
 
-/** The analysts' indicators: read-only, from the analytics read model. */
+/** The analysts' indicators, and each person's own ladder: read-only, from the analytics read model. */
 @Module({
-  controllers: [AnalyticsController],
-  providers: [AnalyticsLadderHandler, AnalyticsIndicatorsHandler, AnalyticsFunnelHandler],
+  controllers: [AnalyticsController, PersonLadderController],
+  providers: [AnalyticsLadderHandler, AnalyticsIndicatorsHandler, AnalyticsFunnelHandler, PersonLadderHandler],
 })
 export class AnalyticsModule {}

@@ -1,8 +1,10 @@
 import { Inject } from '@nestjs/common';
+import { Principal } from '@tsunagi/domain';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type Database from 'better-sqlite3';
 import { Indicators, LADDER_RULE_SETS, LadderRuleSet, Period, STAGES, periodMonths, ruleSetInForce, ruleSetSummary, tokyoDay } from '@tsunagi/analytics';
-import { AnalyticsQueries, FunnelMonth } from '@tsunagi/projections';
+import { AnalyticsQueries, FunnelMonth, ParticipantsQueries } from '@tsunagi/projections';
+import { mayReadPersonHistory } from '../common/person-history-access';
 import { READ_MODELS } from '../projections/projections.service';
 
 /** The rule set the read model was built with; before its first run, the one in force today. */
@@ -75,5 +77,49 @@ export class AnalyticsFunnelHandler extends AnalyticsHandler implements IQueryHa
     const position = this.read.position();
     const months = this.read.funnel(periodMonths(period), period.asOfMs, ward);
     return { ruleSet: ruleSetSummary(rules), ward: ward ?? null, from: period.from, to: period.to, asOf: period.asOf, position, months };
+  }
+}
+
+export interface PersonLadderView {
+  personId: string;
+  ruleSet: ReturnType<typeof ruleSetSummary>;
+  /** The `$all` position the history reflects. */
+  position: number;
+  /** Their highest stage so far (null before their registration is known). */
+  highest: { stage: number; key: string; ja: string; en: string } | null;
+  /** Each stage reached: when (ISO), through which fact of theirs and which event. */
+  stages: { stage: number; key: string; ja: string; en: string; reachedAt: string; via: string; eventId: string }[];
+}
+
+export class PersonLadderQuery extends Query<PersonLadderView | undefined> {
+  constructor(
+    readonly principal: Principal,
+    readonly personId: string,
+  ) {
+    super();
+  }
+}
+
+/** A person's own ladder, for themself, coordinators who may see them and admins (undefined: not found or not theirs to see). */
+@QueryHandler(PersonLadderQuery)
+export class PersonLadderHandler extends AnalyticsHandler implements IQueryHandler<PersonLadderQuery> {
+  private readonly participants: ParticipantsQueries;
+  constructor(@Inject(READ_MODELS) db: Database.Database) {
+    super(db);
+    this.participants = new ParticipantsQueries(db);
+  }
+
+  async execute({ principal, personId }: PersonLadderQuery): Promise<PersonLadderView | undefined> {
+    if (!mayReadPersonHistory(principal, personId, this.participants) || !this.participants.person(personId)) return undefined;
+    const position = this.read.position();
+    const stages = this.read.personLadder(personId).map(({ stage, atMs, via, eventId }) => ({ ...STAGES[stage], reachedAt: new Date(atMs).toISOString(), via, eventId }));
+    const last = stages.at(-1);
+    return {
+      personId,
+      ruleSet: ruleSetSummary(rulesOf(this.read)),
+      position,
+      highest: last ? { stage: last.stage, key: last.key, ja: last.ja, en: last.en } : null,
+      stages,
+    };
   }
 }

@@ -70,6 +70,13 @@ export class AnalyticsQueries {
     return row?.position ?? 0;
   }
 
+  /** A person's stage history under the rule set in force: when they reached each stage, through which fact and event. */
+  personLadder(personId: string): { stage: number; atMs: number; via: string; eventId: string; position: number }[] {
+    return this.db
+      .prepare('SELECT stage, at_ms AS atMs, via, event_id AS eventId, position FROM analytics_stages WHERE person_id = ? ORDER BY stage')
+      .all(personId) as { stage: number; atMs: number; via: string; eventId: string; position: number }[];
+  }
+
   /** The rule set the read model was built with (undefined before the projection first ran). */
   ruleSet(): LadderRuleSet | undefined {
     const row = this.db.prepare('SELECT rules FROM analytics_rule_set WHERE singleton = 1').get() as { rules: string } | undefined;
