@@ -50,10 +50,10 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /**
-   * 503 read_model.not_ready unless `projection` has caught up with the events since it started or was rebuilt
-   * (waiting for that as for `minPosition`):
-   * before that it holds only part of history, and a count from it would be wrong without saying so;
-   * 503 read_model.failed when it stopped at an event it could not apply (it stays behind until a rebuild).
+   * For answers that count: until `projection` has caught up with the events since it started or was rebuilt it
+   * holds only part of history, and a count from it would be wrong without saying so. Waits for that as for
+   * `minPosition`, then answers 503 read_model.not_ready; 503 read_model.failed when it stopped at an event it
+   * could not apply (it stays behind until a rebuild).
    */
   async ensureCaughtUp(projection: string): Promise<void> {
     const stateOf = async () => (await this.runner.status()).find((s) => s.name === projection);
