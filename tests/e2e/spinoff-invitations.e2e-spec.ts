@@ -91,6 +91,14 @@ describe('invitations to a spin-off role through the API (real SQLite store and 
       expect.objectContaining({ personIds: [gardener] }),
     ]);
     expect(Object.keys(events[0].data as object).sort()).toEqual(['at', 'by', 'opportunityId', 'personIds', 'roleId', 'spinOffId']);
+
+    // Who was asked, on the spin-off's page: for its coordinators and admins, in the order invited; for nobody else.
+    const page = (as: string) => http().get(`/api/spinoffs/${spinOffId}?minPosition=${chosen.body.position}`).set('Authorization', as).expect(200);
+    const invitedOn = (res: request.Response) => res.body.roles.find((r: { roleId: string }) => r.roleId === roleId).invitations;
+    const expected = [...ranking.slice(0, 3), gardener].map((personId) => ({ personId, at: expect.any(String) }));
+    expect(invitedOn(await page(coordinator))).toEqual(expected);
+    expect(invitedOn(await page(api.bearer({ role: 'admin', subject: 'admin-1' })))).toEqual(expected);
+    for (const other of [asao(), analyst(), volunteer(initiator), volunteer(ranking[0])]) expect(invitedOn(await page(other))).toBeUndefined();
   });
 
   it('a retried request with its Idempotency-Key gets the first answer and invites nobody again', async () => {

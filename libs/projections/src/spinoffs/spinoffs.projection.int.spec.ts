@@ -85,6 +85,8 @@ function history() {
     run({ type: 'LeaveSpinOff', personId: 'p-ini-2' });
     run({ type: 'OpenSpinOffRole', roleId: 'r-cooks', opportunityId: cooks, title: '調理スタッフ', places: 2, requiredSkills: ['手芸'] });
     run({ type: 'OpenSpinOffRole', roleId: 'r-drivers', opportunityId: drivers, title: '送迎', places: 1, requiredSkills: [] });
+    run({ type: 'InviteToSpinOffRole', roleId: 'r-cooks', personIds: ['p-cook', 'p-busy'] });
+    run({ type: 'InviteToSpinOffRole', roleId: 'r-cooks', personIds: ['p-busy', 'p-new'] }); // p-busy was asked already
     run({ type: 'CloseSpinOffRole', roleId: 'r-drivers' });
     run({ type: 'AddMilestone', milestoneId: 'ms-venue', title: '会場を決める', dueOn: '2026-06-30' });
     run({ type: 'AddMilestone', milestoneId: 'ms-first', title: '初回開催' });
@@ -104,7 +106,7 @@ function history() {
   return { streams, cafeteria, market, network, cooks, drivers, matches: { m1, m2, m3, m4 } };
 }
 
-const TABLES = ['spinoffs', 'spinoff_origins', 'spinoff_members', 'spinoff_roles', 'spinoff_milestones'];
+const TABLES = ['spinoffs', 'spinoff_origins', 'spinoff_members', 'spinoff_roles', 'spinoff_invitations', 'spinoff_milestones'];
 const rows = (db: Database.Database) => Object.fromEntries(TABLES.map((table) => [table, db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all()]));
 
 describe('SpinOffsProjection', () => {
@@ -162,6 +164,13 @@ describe('SpinOffsProjection', () => {
     again.database.close();
     expect(once.spinoffs).toHaveLength(3);
     expect(once.spinoff_origins).toHaveLength(5);
+  });
+
+  it('keeps who was invited to each role, once each, first invited first', () => {
+    applyAll(recorded);
+    const invitations = new SpinOffsQueries(db).invitations(ids.cafeteria);
+    expect([...invitations.keys()]).toEqual(['r-cooks']);
+    expect(invitations.get('r-cooks')!.map((i) => i.personId)).toEqual(['p-cook', 'p-busy', 'p-new']);
   });
 
   it('agrees with the decider on status, members, roles, milestones and the exit strategy', async () => {

@@ -18,7 +18,8 @@ const json = (value: unknown) => JSON.stringify(value);
  */
 export class SpinOffsProjection implements Projection {
   readonly name = 'spinoffs';
-  readonly version = 1;
+  /** 2: invitations to roles. */
+  readonly version = 2;
   readonly eventTypes = SPINOFF_EVENT_TYPES;
   private statements!: Record<string, Database.Statement>;
 
@@ -82,6 +83,17 @@ export class SpinOffsProjection implements Projection {
         PRIMARY KEY (spinoff_id, role_id)
       );
       CREATE INDEX IF NOT EXISTS spinoff_roles_opportunity ON spinoff_roles (opportunity_id);
+      -- Who was invited to which role, and when (the first invitation; a person is invited to a role once).
+      CREATE TABLE IF NOT EXISTS spinoff_invitations (
+        spinoff_id TEXT NOT NULL,
+        role_id    TEXT NOT NULL,
+        person_id  TEXT NOT NULL,
+        invited_at TEXT NOT NULL,
+        invited_by TEXT NOT NULL,
+        position   INTEGER NOT NULL,
+        ordinal    INTEGER NOT NULL, -- its place in the invitation (best ranked first)
+        PRIMARY KEY (spinoff_id, role_id, person_id)
+      );
       CREATE TABLE IF NOT EXISTS spinoff_milestones (
         spinoff_id      TEXT NOT NULL,
         milestone_id    TEXT NOT NULL,
@@ -129,13 +141,17 @@ export class SpinOffsProjection implements Projection {
         INSERT INTO spinoff_milestones (spinoff_id, milestone_id, title, due_on, added_at, added_position)
         VALUES (@spinOffId, @milestoneId, @title, @dueOn, @at, @position)
         ON CONFLICT DO NOTHING`),
+      invite: db.prepare(`
+        INSERT INTO spinoff_invitations (spinoff_id, role_id, person_id, invited_at, invited_by, position, ordinal)
+        VALUES (@spinOffId, @roleId, @personId, @at, @by, @position, @ordinal)
+        ON CONFLICT DO NOTHING`),
       reachMilestone: db.prepare('UPDATE spinoff_milestones SET reached = 1, reached_at = @at WHERE spinoff_id = @spinOffId AND milestone_id = @milestoneId'),
     };
   }
 
   tearDown(db: Database.Database): void {
     db.exec(
-      'DROP TABLE IF EXISTS spinoffs; DROP TABLE IF EXISTS spinoff_origins; DROP TABLE IF EXISTS spinoff_members; DROP TABLE IF EXISTS spinoff_roles; DROP TABLE IF EXISTS spinoff_milestones;',
+      'DROP TABLE IF EXISTS spinoffs; DROP TABLE IF EXISTS spinoff_origins; DROP TABLE IF EXISTS spinoff_members; DROP TABLE IF EXISTS spinoff_roles; DROP TABLE IF EXISTS spinoff_invitations; DROP TABLE IF EXISTS spinoff_milestones;',
     );
   }
 
@@ -189,6 +205,9 @@ export class SpinOffsProjection implements Projection {
       }
       case 'SpinOffRoleClosed':
         s.closeRole.run({ spinOffId, roleId: event.data.roleId, at });
+        return;
+      case 'SpinOffRoleInvitationsSent':
+        event.data.personIds.forEach((personId, ordinal) => s.invite.run({ spinOffId, roleId: event.data.roleId, personId, at, by, position, ordinal }));
         return;
       case 'MilestoneAdded':
         s.addMilestone.run({ spinOffId, milestoneId: event.data.milestoneId, title: event.data.title, dueOn: event.data.dueOn ?? null, at, position });

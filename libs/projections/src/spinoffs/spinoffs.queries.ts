@@ -67,6 +67,8 @@ export interface SpinOffRoleView {
   status: 'open' | 'closed';
   openedAt: string;
   closedAt?: string;
+  /** Who was invited to it and when, first invited first: only for those who may invite (see the API). */
+  invitations?: { personId: string; at: string }[];
 }
 
 export interface MilestoneView {
@@ -179,6 +181,17 @@ export class SpinOffsQueries {
         .map(toRole),
       milestones: this.db.prepare('SELECT * FROM spinoff_milestones WHERE spinoff_id = ? ORDER BY added_position, milestone_id').all(spinOffId).map(toMilestone),
     };
+  }
+
+  /** Each role's invitations (person, when), first invited first. */
+  invitations(spinOffId: string): Map<string, { personId: string; at: string }[]> {
+    const byRole = new Map<string, { personId: string; at: string }[]>();
+    const rows = this.db.prepare('SELECT role_id, person_id, invited_at FROM spinoff_invitations WHERE spinoff_id = ? ORDER BY position, ordinal').all(spinOffId) as Row[];
+    for (const row of rows) {
+      const roleId = row.role_id as string;
+      byRole.set(roleId, [...(byRole.get(roleId) ?? []), { personId: row.person_id as string, at: row.invited_at as string }]);
+    }
+    return byRole;
   }
 
   /** The meeting outcomes a project came from, in the order they were recorded. */

@@ -26,6 +26,9 @@ const organises = (principal: Principal, state: SpinOffState) => principal.role 
  * organisation representatives have no say (the SDC's organisation acts through its coordinators).
  * Admins may do everything.
  */
+/** Who may invite people to a spin-off's roles, and so see who was invited: admins and coordinators of one of its wards. */
+export const mayInviteToSpinOff = (principal: Principal, wards: readonly string[]): boolean => principal.role === 'admin' || coordinatesAny(principal, wards);
+
 export function authorizeSpinOffCommand(principal: Principal, command: SpinOffCommand, state: SpinOffState): void {
   if (principal.role === 'admin') return;
   if (principal.role === 'analyst') throw forbidden();

@@ -3,9 +3,9 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import type Database from 'better-sqlite3';
 import { IsIn, IsOptional } from 'class-validator';
-import { THEMES, WARDS } from '@tsunagi/domain';
+import { Principal, THEMES, WARDS } from '@tsunagi/domain';
 import { SpinOffDetailView, SpinOffFilter, SpinOffView, SpinOffsQueries } from '@tsunagi/projections';
-import { SPINOFF_STATUSES } from '@tsunagi/spinoffs';
+import { SPINOFF_STATUSES, mayInviteToSpinOff } from '@tsunagi/spinoffs';
 import { PageRequestDto, page } from '../../common/page.request.dto';
 import { READ_MODELS } from '../../projections/projections.service';
 
@@ -37,7 +37,10 @@ export class ListSpinOffsHandler implements IQueryHandler<ListSpinOffsQuery> {
 }
 
 export class GetSpinOffQuery extends Query<SpinOffDetailView | undefined> {
-  constructor(readonly spinOffId: string) {
+  constructor(
+    readonly spinOffId: string,
+    readonly principal: Principal,
+  ) {
     super();
   }
 }
@@ -49,7 +52,11 @@ export class GetSpinOffHandler implements IQueryHandler<GetSpinOffQuery> {
     this.queries = new SpinOffsQueries(db);
   }
 
-  async execute({ spinOffId }: GetSpinOffQuery) {
-    return this.queries.spinOff(spinOffId);
+  /** Who was invited to each role only for those who may invite (its wards' coordinators, admins): it says who was asked. */
+  async execute({ spinOffId, principal }: GetSpinOffQuery) {
+    const found = this.queries.spinOff(spinOffId);
+    if (!found || !mayInviteToSpinOff(principal, found.wards)) return found;
+    const invitations = this.queries.invitations(spinOffId);
+    return { ...found, roles: found.roles.map((role) => ({ ...role, invitations: invitations.get(role.roleId) ?? [] })) };
   }
 }

@@ -36,11 +36,11 @@ export class SpinOffsReadController {
 
   @Get('spinoffs/:spinOffId')
   @Roles('coordinator', 'volunteer', 'organisation', 'analyst', 'admin')
-  @ApiOperation({ summary: 'One spin-off: its origins, members, roles (with their opportunity and places taken), milestones and exit strategy' })
-  async get(@Param('spinOffId', uuid) spinOffId: string, @Query() q: ReadPositionRequestDto) {
+  @ApiOperation({ summary: 'One spin-off: its origins, members, roles (with their opportunity and places taken; who was invited, for its coordinators and admins), milestones and exit strategy' })
+  async get(@Param('spinOffId', uuid) spinOffId: string, @Query() q: ReadPositionRequestDto, @Req() request: CommandRequest) {
     await this.projections.ensureReflects(PROJECTION, q.minPosition);
     await this.projections.ensureReflects(MATCHING, q.minPosition);
-    const found = await this.queryBus.execute(new GetSpinOffQuery(spinOffId));
+    const found = await this.queryBus.execute(new GetSpinOffQuery(spinOffId, request.principal));
     if (!found) throw new ApiError(404, 'spinoff.not_found');
     return found;
   }
