@@ -88,9 +88,8 @@ export const OPPORTUNITY_IMPORT: ImportKind<OpportunityProfile, OpportunityComma
     return organisations;
   },
   toProfile: (c, organisations) => {
-    if ((KIND_WORDS.get(normaliseTag(c.kind ?? '')) ?? (c.kind?.trim() ? undefined : 'volunteer_role')) !== 'volunteer_role') {
-      throw new RowRejected('only volunteer roles are imported; open pro-bono projects and collaborations through the API');
-    }
+    const kind = c.kind?.trim() ? word(KIND_WORDS, c.kind, 'kind') : 'volunteer_role';
+    if (kind !== 'volunteer_role') throw new RowRejected('only volunteer roles are imported; open pro-bono projects and collaborations through the API');
     const ward = word(WARD_WORDS, c.ward, 'ward');
     const startsOn = day(c.starts_on, 'starts_on');
     const endsOn = day(c.ends_on, 'ends_on');
