@@ -38,6 +38,11 @@ function canonical(value: unknown): string {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** A caller's Idempotency-Key as one scope (keys are per caller): it names the stored outcome and seeds event ids. */
+export const idempotencyScope = (subject: string | undefined, key: string) => sha256(`${subject ?? 'anonymous'}\n${key}`);
+/** Where a scope's outcome is kept in Redis. */
+export const idempotencyRedisKey = (scope: string) => `tsunagi:idempotency:${scope}`;
+
 /**
  * `Idempotency-Key` on writes: the same key and request returns the first response and writes nothing new;
  * the same key with another request is 422. Outcomes are kept in Redis (shared by every API instance) for
@@ -57,9 +62,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!WRITE_METHODS.has(request.method) || key === undefined) return next.handle();
     if (typeof key !== 'string' || !KEY_FORMAT.test(key)) return throwError(() => new ApiError(400, 'idempotency.key_invalid'));
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const scope = sha256(`${request.principal?.subject ?? 'anonymous'}\n${key}`);
+    const scope = idempotencyScope(request.principal?.subject, key);
     const fingerprint = sha256(canonical([request.method, request.url, request.body ?? null]));
-    const redisKey = `tsunagi:idempotency:${scope}`;
+    const redisKey = idempotencyRedisKey(scope);
     const successStatus = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
 
     return from(this.claim(redisKey, fingerprint)).pipe(
