@@ -260,7 +260,7 @@ export class SuggestionIndex {
     if (event.position <= this.appliedPosition) return;
     this.applyData(event.type, event.data as Record<string, any>);
     // Step-up reads stages up to bearer: planners and connectors are bearers too.
-    for (const personId of this.ladders.apply({ ...event, id: event.id ?? '' })) {
+    for (const personId of this.ladders.apply(event.id === undefined ? { ...event, id: '' } : (event as IndexedEvent & { id: string }))) {
       this.pStage[this.personSlot(personId)] = Math.min(STAGE.bearer, this.ladders.highestStage(personId));
     }
     this.appliedPosition = event.position;

@@ -56,12 +56,9 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
    * could not apply (it stays behind until a rebuild).
    */
   async ensureCaughtUp(projection: string): Promise<void> {
-    const stateOf = async () => (await this.runner.status()).find((s) => s.name === projection);
-    let status = await stateOf();
-    if (!status || status.state === 'live') return;
-    // A model that is catching up (a start, a short rebuild) gets up to READ_WAIT_MAX_MS to reach the head.
-    if (status.state !== 'failed' && (await this.runner.waitForLive(projection, this.config.READ_WAIT_MAX_MS))) status = await stateOf();
-    if (!status || status.state === 'live') return;
+    // Live answers at once; a model that is catching up (a start, a short rebuild) gets up to READ_WAIT_MAX_MS.
+    if (this.runner.stateOf(projection) !== 'failed' && (await this.runner.waitForLive(projection, this.config.READ_WAIT_MAX_MS))) return;
+    const status = (await this.runner.status()).find((s) => s.name === projection)!;
     const where = { projection, state: status.state, position: status.position, headPosition: status.headPosition };
     if (status.state === 'failed') throw new ApiError(503, 'read_model.failed', { projection }, where, { 'retry-after': '60' });
     const percent = status.headPosition === 0 ? 100 : Math.floor((Math.min(status.position, status.headPosition) / status.headPosition) * 100);

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { DomainError, WARDS } from '@tsunagi/domain';
 import { createEventStore } from '@tsunagi/event-store';
-import { IndicatorQuery, LadderRuleSet, Period, funnelCsvExport, indicatorsCsvExport, periodMonths, resolvePeriod } from '@tsunagi/analytics';
+import { ExportContext, IndicatorQuery, LadderRuleSet, Period, funnelCsvExport, indicatorsCsvExport, periodMonths, resolvePeriod } from '@tsunagi/analytics';
 import { loadConfig } from '@tsunagi/platform';
 import { AnalyticsProjection, AnalyticsQueries, ProjectionRunner, openReadModelDatabase } from '@tsunagi/projections';
 
@@ -54,7 +54,7 @@ interface ExportInput {
   rules: LadderRuleSet;
   period: Period;
   query: IndicatorQuery;
-  context: { ward?: string; ruleSet: string; language: 'ja' | 'en'; minCount: number };
+  context: ExportContext;
 }
 
 /** Brings the analytics read model up to the head, then writes the CSV `build` makes from it. */
@@ -66,11 +66,7 @@ async function exportCsv(options: ExportOptions, build: (input: ExportInput) => 
   } catch (error) {
     throw error instanceof DomainError ? new Error('The period must start on or before it ends, end on or before --as-of, and span at most ten years') : error;
   }
-  const store = createEventStore(
-    config.EVENT_STORE === 'sqlite'
-      ? { adapter: 'sqlite', path: config.eventStorePath, durability: config.EVENT_STORE_DURABILITY }
-      : { adapter: 'eventstoredb', connectionString: config.EVENTSTORE_CONNECTION_STRING! },
-  );
+  const store = createEventStore(config.eventStoreSettings);
   const db = openReadModelDatabase(config.readModelPath);
   const projection = new AnalyticsProjection();
   const runner = new ProjectionRunner(store, db, [projection]);

@@ -76,11 +76,7 @@ export function suggestionsCommand(): Command {
       const config = loadConfig();
       const policies = options.policy?.length ? options.policy : [config.SUGGESTIONS_POLICY];
       for (const id of policies) policyById(id); // an unknown name stops here, naming the known ones
-      const store = createEventStore(
-        config.EVENT_STORE === 'sqlite'
-          ? { adapter: 'sqlite', path: config.eventStorePath, durability: config.EVENT_STORE_DURABILITY }
-          : { adapter: 'eventstoredb', connectionString: config.EVENTSTORE_CONNECTION_STRING! },
-      );
+      const store = createEventStore(config.eventStoreSettings);
       try {
         const replays = await compareSuggestionPolicies(store, { policies, weeks: options.weeks, seed: options.seed, perRole: options.perRole });
         process.stdout.write(`${options.json ? JSON.stringify(replays, null, 2) : formatComparison(replays)}\n`);

@@ -108,7 +108,8 @@ export function indicatorsCsv(rows: readonly (IndicatorRow & { suppressed?: bool
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
-type ExportContext = { ward?: string; ruleSet: string; language: 'ja' | 'en'; minCount: number };
+/** What every analysts' CSV is written for: the slice, the rule set, the reader's language, the suppression threshold. */
+export type ExportContext = { ward?: string; ruleSet: string; language: 'ja' | 'en'; minCount: number };
 
 /** The CSV export of indicators for one or more periods, with small counts suppressed. */
 export function indicatorsCsvExport(periods: readonly { period: string; asOf: string; indicators: Indicators }[], context: ExportContext): string {

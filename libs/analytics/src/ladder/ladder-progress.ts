@@ -78,6 +78,12 @@ export class LadderProgress {
     return this.historyChanges;
   }
 
+  /** The highest stage reached so far (-1: none), the last of `history()`, without building it. */
+  get highest(): Stage | -1 {
+    for (let stage = 5; stage >= 0; stage--) if (this.firsts[stage]) return stage as Stage;
+    return -1;
+  }
+
   /** When each stage was reached so far: the same as `stageHistory` of the facts added. */
   history(): StageReached[] {
     const history: StageReached[] = [];

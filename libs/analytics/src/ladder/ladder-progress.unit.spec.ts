@@ -30,6 +30,7 @@ function checkInChunks(facts: readonly AnalyticsFact[], rules: LadderRuleSet, ra
     }
     const history = progress.history();
     expect(history).toEqual(stageHistory(seen, rules));
+    expect(progress.highest).toBe(history.at(-1)?.stage ?? -1);
     // What the projection relies on to skip restaging a person: the same count, the same history.
     if (previous?.progress === progress && previous.changes === progress.changes) expect(history).toEqual(previous.history);
     previous = { progress, changes: progress.changes, history };

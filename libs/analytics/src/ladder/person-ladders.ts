@@ -1,4 +1,4 @@
-import { AnalyticsFact, PERSON_FACT_KINDS, byTime } from '../facts/analytics-fact';
+import { AnalyticsFact, PERSON_FACT_KINDS } from '../facts/analytics-fact';
 import { MemoryFactLookups, SourceEvent, factsOf } from '../facts/fact-extractor';
 import { LadderProgress } from './ladder-progress';
 import type { LadderRuleSet, Stage } from './ladder-rules';
@@ -13,7 +13,7 @@ const LADDER_KINDS: ReadonlySet<string> = new Set(PERSON_FACT_KINDS);
  */
 export class PersonLadders {
   private lookups = new MemoryFactLookups();
-  private readonly people = new Map<string, { facts: AnalyticsFact[]; progress: LadderProgress; highest: Stage }>();
+  private readonly people = new Map<string, { facts: AnalyticsFact[]; progress: LadderProgress; highest: Stage | -1 }>();
 
   constructor(readonly rules: LadderRuleSet) {}
 
@@ -32,11 +32,10 @@ export class PersonLadders {
     for (const fact of facts) {
       if (!fact.personId || !LADDER_KINDS.has(fact.kind)) continue;
       let person = this.people.get(fact.personId);
-      if (!person) this.people.set(fact.personId, (person = { facts: [], progress: new LadderProgress(this.rules), highest: -1 as Stage }));
+      if (!person) this.people.set(fact.personId, (person = { facts: [], progress: new LadderProgress(this.rules), highest: -1 }));
       person.facts.push(fact);
-      if (!person.progress.add(fact)) person.progress = LadderProgress.of(person.facts.sort(byTime), this.rules);
-      const history = person.progress.history();
-      const highest = history.length ? history[history.length - 1].stage : (-1 as Stage);
+      if (!person.progress.add(fact)) person.progress = LadderProgress.of(person.facts, this.rules);
+      const highest = person.progress.highest;
       if (highest > person.highest) {
         person.highest = highest;
         raised.push(fact.personId);

@@ -282,6 +282,11 @@ export class ProjectionRunner {
     });
   }
 
+  /** A projection's state now (no store round trip, unlike `status`). */
+  stateOf(name: string): ProjectionState {
+    return this.entry(name).state;
+  }
+
   async status(): Promise<ProjectionStatus[]> {
     const headPosition = await this.store.headPosition();
     return [...this.running.values()].map((entry) => ({
